@@ -1,0 +1,1 @@
+"""Rasa glue: thin custom actions that delegate to the services in ``bot/``."""

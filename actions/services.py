@@ -1,0 +1,63 @@
+"""The one factory that builds the services the actions use, once per process."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.faq.cache import CachedEncoder, EmbeddingCache
+from bot.faq.encoders import Encoder, build_encoder
+from bot.faq.matcher import Thresholds
+from bot.faq.reload import HotReloader
+from bot.faq.service import FaqService
+from bot.locale.detect import LanguageDetector
+from bot.settings import Settings, get_settings
+from bot.store.db import create_database, session_factory
+from bot.store.unanswered import UnansweredLog
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    faq: FaqService
+    detector: LanguageDetector
+    gaps: UnansweredLog
+
+
+def build_services(settings: Settings) -> Services:
+    """Load the encoder, build the FAQ index and start watching ``data/faq/``."""
+    encoder: Encoder = build_encoder(settings.encoder)
+    if settings.embedding_cache:
+        cache = EmbeddingCache(settings.var_dir / "embeddings.sqlite3")
+        encoder = CachedEncoder(encoder=encoder, cache=cache)
+    reloader = HotReloader(
+        folder=settings.faq_dir,
+        encoder=encoder,
+        default_language=settings.default_language,
+        interval=settings.faq_reload_interval,
+    )
+    reloader.start()
+    log.info("FAQ engine ready: %d entries, encoder %s", len(reloader.index), encoder.name)
+    thresholds = Thresholds(
+        answer=settings.faq_answer_threshold,
+        margin=settings.faq_margin,
+        clarify=settings.faq_clarify_threshold,
+        max_choices=settings.faq_max_choices,
+    )
+    return Services(
+        settings=settings,
+        faq=FaqService(reloader=reloader, encoder=encoder, thresholds=thresholds),
+        detector=LanguageDetector(languages=settings.languages),
+        gaps=UnansweredLog(
+            sessions=session_factory(create_database(settings.database_url_or_default))
+        ),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_services() -> Services:
+    """The process-wide services, built on first use (or at start-up by ``frontline actions``)."""
+    return build_services(get_settings())

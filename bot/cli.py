@@ -1,0 +1,123 @@
+"""The ``frontline`` command. It parses arguments and calls services; it holds no logic."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import PROJECT_ROOT, get_settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    return int(args.handler(args) or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="frontline", description=__doc__)
+    commands = parser.add_subparsers(title="commands")
+
+    train = commands.add_parser("train", help="train the Rasa model if its training data changed")
+    train.add_argument("--force", action="store_true", help="train even if nothing changed")
+    train.set_defaults(handler=_train)
+
+    actions = commands.add_parser(
+        "actions", help="run the action server (loads the FAQ engine first)"
+    )
+    actions.add_argument("--port", type=int, default=5055)
+    actions.add_argument("--interface", default="0.0.0.0", help="address to listen on")
+    actions.set_defaults(handler=_actions)
+
+    chat = commands.add_parser("chat", help="chat with the running bot in the terminal")
+    chat.add_argument("--url", default="http://localhost:5005", help="the Rasa server")
+    chat.set_defaults(handler=_chat)
+
+    faq = commands.add_parser("faq", help="knowledge base tools").add_subparsers(
+        title="faq commands"
+    )
+    check = faq.add_parser("check", help="validate data/faq/ and list every problem")
+    check.add_argument("folder", nargs="?", type=Path, help="default: FRONTLINE_FAQ_DIR")
+    check.set_defaults(handler=_faq_check)
+    gaps = faq.add_parser("gaps", help="questions the bot could not answer, most asked first")
+    gaps.add_argument("--limit", type=int, default=50)
+    gaps.set_defaults(handler=_faq_gaps)
+
+    evaluate = commands.add_parser("eval", help="benchmarks").add_subparsers(title="eval commands")
+    faq_eval = evaluate.add_parser(
+        "faq", help="evaluate FAQ retrieval on a knowledge base and queries"
+    )
+    from bot.eval.cli import add_faq_eval_arguments
+
+    add_faq_eval_arguments(faq_eval)
+    return parser
+
+
+def _train(args: argparse.Namespace) -> int:
+    from bot.training import ensure_model
+
+    ensure_model(PROJECT_ROOT, force=args.force)
+    return 0
+
+
+def _actions(args: argparse.Namespace) -> int:
+    import os
+
+    from rasa_sdk.endpoint import run
+
+    from actions.services import get_services
+
+    get_services()  # load models and the index before the first customer arrives
+    os.environ["SANIC_HOST"] = args.interface  # rasa-sdk reads the address from here
+    run("actions", port=args.port)
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot.chat import chat
+
+    chat(args.url)
+    return 0
+
+
+def _faq_check(args: argparse.Namespace) -> int:
+    from bot.faq.loader import load_knowledge_base
+    from bot.faq.schema import KnowledgeBaseInvalid
+
+    settings = get_settings()
+    folder = args.folder or settings.faq_dir
+    try:
+        kb = load_knowledge_base(folder, default_language=settings.default_language)
+    except KnowledgeBaseInvalid as invalid:
+        print(invalid, file=sys.stderr)
+        return 1
+    languages = sorted({lang for entry in kb.entries.values() for lang in entry.answer})
+    print(f"{folder}: {len(kb)} entries, answers in {', '.join(languages)}. No problems found.")
+    return 0
+
+
+def _faq_gaps(args: argparse.Namespace) -> int:
+    from bot.store.db import create_database, session_factory
+    from bot.store.unanswered import UnansweredLog
+
+    engine = create_database(get_settings().database_url_or_default)
+    gaps = UnansweredLog(sessions=session_factory(engine)).gaps(limit=args.limit)
+    if not gaps:
+        print("No unanswered questions logged.")
+    for gap in gaps:
+        closest = ", ".join(f"{c['id']} ({c['score']})" for c in gap.candidates[:2]) or "-"
+        print(f"{gap.times:>4}x  [{gap.language}] {gap.text}    closest: {closest}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""An on-disk embedding cache, keyed by model and text.
+
+A restart, or a reload after an editor's change, embeds only the texts the
+cache has not seen with this model. The cache is a single SQLite file; it is
+safe to delete at any time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from bot.faq.encoders.base import Encoder
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """Vectors by (model, role, text), stored as float32 blobs in SQLite."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        with self._lock, self._db:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS embeddings ("
+                " model TEXT NOT NULL, role TEXT NOT NULL, key TEXT NOT NULL,"
+                " vector BLOB NOT NULL, PRIMARY KEY (model, role, key))"
+            )
+
+    def get_many(self, model: str, role: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """The cached vectors of whichever ``texts`` are cached, by text."""
+        keys = {text_key(text): text for text in texts}
+        found: dict[str, np.ndarray] = {}
+        items = list(keys)
+        with self._lock:
+            for start in range(0, len(items), 500):
+                chunk = items[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    "SELECT key, vector FROM embeddings"
+                    f" WHERE model=? AND role=? AND key IN ({marks})",
+                    (model, role, *chunk),
+                ).fetchall()
+                for key, blob in rows:
+                    found[keys[key]] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, model: str, role: str, texts: Sequence[str], vectors: np.ndarray) -> None:
+        rows = [
+            (model, role, text_key(text), np.asarray(vector, dtype=np.float32).tobytes())
+            for text, vector in zip(texts, vectors)
+        ]
+        with self._lock, self._db:
+            self._db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?)", rows)
+
+    def count(self, model: str | None = None) -> int:
+        with self._lock:
+            if model is None:
+                row = self._db.execute("SELECT COUNT(*) FROM embeddings").fetchone()
+            else:
+                row = self._db.execute(
+                    "SELECT COUNT(*) FROM embeddings WHERE model=?", (model,)
+                ).fetchone()
+        return int(row[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+class CachedEncoder:
+    """An encoder whose document vectors come from the cache when they can.
+
+    Queries are not cached: each customer message is new.
+    """
+
+    def __init__(self, *, encoder: Encoder, cache: EmbeddingCache) -> None:
+        self._encoder = encoder
+        self._cache = cache
+        self.documents_encoded = 0
+
+    @property
+    def name(self) -> str:
+        return self._encoder.name
+
+    @property
+    def dim(self) -> int:
+        return self._encoder.dim
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encoder.encode_queries(texts)
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        cached = self._cache.get_many(self.name, "document", texts)
+        missing = list(dict.fromkeys(text for text in texts if text not in cached))
+        if missing:
+            fresh = self._encoder.encode_documents(missing)
+            self._cache.put_many(self.name, "document", missing, fresh)
+            cached.update(zip(missing, fresh))
+            self.documents_encoded += len(missing)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.vstack([cached[text] for text in texts]).astype(np.float32, copy=False)

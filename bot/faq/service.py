@@ -1,0 +1,45 @@
+"""The FAQ engine's one entry point: a customer's text in, a decision out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.faq.encoders.base import Encoder
+from bot.faq.matcher import Decision, Thresholds, decide
+from bot.faq.reload import HotReloader
+from bot.faq.schema import FaqEntry
+
+
+@dataclass(frozen=True)
+class FaqResult:
+    """A decision together with the entries it refers to, taken from one index snapshot."""
+
+    decision: Decision
+    entries: tuple[FaqEntry, ...]
+
+
+class FaqService:
+    """Answers questions from the live knowledge base.
+
+    Args:
+        reloader: owns the live index (and keeps it up to date).
+        encoder: embeds the customer's question.
+        thresholds: when to answer, clarify or admit there is no answer.
+    """
+
+    def __init__(self, *, reloader: HotReloader, encoder: Encoder, thresholds: Thresholds) -> None:
+        self._reloader = reloader
+        self._encoder = encoder
+        self.thresholds = thresholds
+
+    def ask(self, text: str) -> FaqResult:
+        """Match ``text`` against every phrasing and decide what to do."""
+        index = self._reloader.index
+        query = self._encoder.encode_queries([text])[0]
+        hits = index.search(query, k=max(self.thresholds.max_choices, 2))
+        decision = decide(hits, self.thresholds)
+        return FaqResult(decision, tuple(index.kb[hit.entry_id] for hit in decision.hits))
+
+    def entry(self, entry_id: str) -> FaqEntry | None:
+        """The live entry with this id, if there is one."""
+        return self._reloader.index.kb.entries.get(entry_id)

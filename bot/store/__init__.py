@@ -1,0 +1,1 @@
+"""Frontline's own data (not Rasa's tracker): SQLAlchemy models and repositories."""
