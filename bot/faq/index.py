@@ -1,4 +1,4 @@
-"""A cosine index over every phrasing of every entry."""
+"""A cosine index over every phrasing of every entry, with a linear head on top."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.faq.encoders.base import Encoder
+from bot.faq.head import RidgeHead, fit_ridge_head
 from bot.faq.schema import KnowledgeBase
 
 
@@ -17,15 +18,28 @@ class Hit:
 
     Attributes:
         entry_id: the FAQ entry.
-        score: the cosine between the query and the entry's closest phrasing.
+        score: the ranking score: ``similarity`` plus the weighted head score.
+        similarity: the cosine between the query and the entry's closest phrasing.
         matched: that phrasing.
         language: the language of that phrasing.
     """
 
     entry_id: str
     score: float
+    similarity: float
     matched: str
     language: str
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """How entries are ranked: nearest phrasing plus ``head_weight`` times a ridge head.
+
+    ``head_weight=0`` is plain nearest-neighbour matching.
+    """
+
+    head_weight: float = 0.5
+    ridge: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -44,6 +58,8 @@ class FaqIndex:
     starts: np.ndarray
     phrasings: tuple[tuple[str, str], ...]
     embedded: int = 0
+    head: RidgeHead | None = None
+    head_weight: float = 0.0
 
     def __len__(self) -> int:
         return len(self.entry_ids)
@@ -56,28 +72,46 @@ class FaqIndex:
         """The ``k`` best entries for one unit query vector, best first."""
         if not self.entry_ids:
             return []
-        similarities = self.vectors @ query.astype(np.float32).reshape(-1)
+        query = query.astype(np.float32).reshape(-1)
+        similarities = self.vectors @ query
         best_per_entry = np.maximum.reduceat(similarities, self.starts)
+        scores = best_per_entry
+        if self.head is not None and self.head_weight:
+            scores = best_per_entry + self.head_weight * self.head.scores(query)
         k = min(k, len(self.entry_ids))
-        top = np.argpartition(-best_per_entry, k - 1)[:k]
-        top = top[np.argsort(-best_per_entry[top], kind="stable")]
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
         hits = []
         for entry in top:
             start = self.starts[entry]
             stop = self.starts[entry + 1] if entry + 1 < len(self.starts) else len(similarities)
             row = start + int(np.argmax(similarities[start:stop]))
             language, text = self.phrasings[row]
-            hits.append(Hit(self.entry_ids[entry], float(best_per_entry[entry]), text, language))
+            hits.append(
+                Hit(
+                    entry_id=self.entry_ids[entry],
+                    score=float(scores[entry]),
+                    similarity=float(best_per_entry[entry]),
+                    matched=text,
+                    language=language,
+                )
+            )
         return hits
 
 
 def build_index(
-    kb: KnowledgeBase, *, encoder: Encoder, previous: FaqIndex | None = None
+    kb: KnowledgeBase,
+    *,
+    encoder: Encoder,
+    previous: FaqIndex | None = None,
+    scoring: Scoring | None = None,
 ) -> FaqIndex:
     """Embed every phrasing of ``kb``, reusing ``previous`` vectors for unchanged text.
 
     Only phrasings that are new or edited reach the encoder (or its cache).
+    The ridge head is refitted from scratch: it takes milliseconds.
     """
+    scoring = scoring or Scoring()
     phrasings: list[tuple[str, str]] = []
     entry_ids: list[str] = []
     starts: list[int] = []
@@ -95,6 +129,12 @@ def build_index(
         ).astype(np.float32)
     else:
         vectors = np.zeros((0, encoder.dim), dtype=np.float32)
+    owners = np.repeat(np.arange(len(starts)), np.diff([*starts, len(phrasings)]))
+    head = (
+        fit_ridge_head(vectors, owners, len(entry_ids), ridge=scoring.ridge)
+        if scoring.head_weight
+        else None
+    )
     return FaqIndex(
         kb=kb,
         encoder_name=encoder.name,
@@ -103,4 +143,6 @@ def build_index(
         starts=np.asarray(starts, dtype=np.intp),
         phrasings=tuple(phrasings),
         embedded=len(missing),
+        head=head,
+        head_weight=scoring.head_weight if head is not None else 0.0,
     )

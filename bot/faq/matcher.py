@@ -20,7 +20,8 @@ class Outcome(str, Enum):
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Cut-offs on cosine scores, chosen on calibration data, never on test data.
+    """Cut-offs on ranking scores (see :class:`bot.faq.index.Scoring`), chosen on calibration
+    data, never on test data.
 
     Attributes:
         answer: the best score must reach this to answer directly...
@@ -36,8 +37,8 @@ class Thresholds:
     max_choices: int = 3
 
     def __post_init__(self) -> None:
-        if not 0 <= self.clarify <= self.answer <= 1:
-            raise ValueError("thresholds must satisfy 0 <= clarify <= answer <= 1")
+        if not 0 <= self.clarify <= self.answer:
+            raise ValueError("thresholds must satisfy 0 <= clarify <= answer")
         if self.margin < 0:
             raise ValueError("the margin cannot be negative")
         if self.max_choices < 2:

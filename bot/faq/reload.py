@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.faq.encoders.base import Encoder
-from bot.faq.index import FaqIndex, build_index
+from bot.faq.index import FaqIndex, Scoring, build_index
 from bot.faq.loader import duplicate_error, faq_files, parse_file
 from bot.faq.schema import FaqEntry, FaqValidationError, KnowledgeBase, KnowledgeBaseInvalid
 
@@ -44,6 +44,7 @@ class HotReloader:
         encoder: embeds new and changed phrasings.
         default_language: the language every entry must have.
         interval: seconds between checks when running in the background.
+        scoring: how entries are ranked (the ridge head's weight and penalty).
         today: the date used to reject ``last_reviewed`` dates in the future.
     """
 
@@ -54,12 +55,14 @@ class HotReloader:
         encoder: Encoder,
         default_language: str = "en",
         interval: float = 0.5,
+        scoring: Scoring | None = None,
         today: Callable[[], date] = date.today,
     ) -> None:
         self._folder = folder
         self._encoder = encoder
         self._default_language = default_language
         self._interval = interval
+        self._scoring = scoring
         self._today = today
         self._signatures: dict[str, Signature] = {}
         self._texts: dict[str, str] = {}
@@ -148,7 +151,9 @@ class HotReloader:
             self.last_report = ReloadReport((), tuple(errors), len(self._index), 0)
             return self.last_report
         kb = KnowledgeBase({e.id: e for name in sorted(self._good) for e in self._good[name]})
-        self._index = build_index(kb, encoder=self._encoder, previous=self._index)
+        self._index = build_index(
+            kb, encoder=self._encoder, previous=self._index, scoring=self._scoring
+        )
         report = ReloadReport(
             changed_files=tuple(sorted(set(updates) | set(accepted)) + removed),
             errors=tuple(errors),

@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from bot.faq.index import build_index
+from bot.faq.index import Scoring, build_index
 from bot.faq.schema import FaqEntry, KnowledgeBase
 from tests.auxil.fake_encoder import FakeEncoder
 
@@ -44,7 +44,8 @@ KB = kb(
 
 @pytest.fixture
 def index(fake_encoder: FakeEncoder):
-    return build_index(KB, encoder=fake_encoder)
+    """Nearest-neighbour scoring only, so that scores can be checked by brute force."""
+    return build_index(KB, encoder=fake_encoder, scoring=Scoring(head_weight=0))
 
 
 def test_every_phrasing_gets_one_row_grouped_by_entry(index) -> None:
@@ -64,6 +65,7 @@ def test_an_entry_scores_its_best_phrasing(index, fake_encoder: FakeEncoder) -> 
     assert best.matched == "I forgot my password"
     assert best.language == "en"
     assert best.score == pytest.approx(float(query @ fake_encoder.vector("I forgot my password")))
+    assert best.similarity == best.score
 
 
 def test_the_closest_phrasing_in_another_language_is_reported_with_its_language(
@@ -146,3 +148,17 @@ def test_vectors_of_another_encoder_are_not_reused(index) -> None:
 
     assert other.documents_encoded == 9
     assert rebuilt.encoder_name == other.name
+
+
+def test_the_ridge_head_adds_its_weighted_score_to_the_nearest_phrasing(
+    fake_encoder: FakeEncoder,
+) -> None:
+    index = build_index(KB, encoder=fake_encoder, scoring=Scoring(head_weight=0.5, ridge=0.1))
+    query = fake_encoder.vector("how do I change the refund address")
+    assert index.head is not None
+    head_scores = dict(zip(index.entry_ids, index.head.scores(query)))
+
+    for hit in index.search(query, k=4):
+        assert hit.score == pytest.approx(hit.similarity + 0.5 * head_scores[hit.entry_id], abs=1e-5)
+    scores = [hit.score for hit in index.search(query, k=4)]
+    assert scores == sorted(scores, reverse=True)
