@@ -159,6 +159,7 @@ def test_the_ridge_head_adds_its_weighted_score_to_the_nearest_phrasing(
     head_scores = dict(zip(index.entry_ids, index.head.scores(query)))
 
     for hit in index.search(query, k=4):
-        assert hit.score == pytest.approx(hit.similarity + 0.5 * head_scores[hit.entry_id], abs=1e-5)
+        expected = hit.similarity + 0.5 * head_scores[hit.entry_id]
+        assert hit.score == pytest.approx(expected, abs=1e-5)
     scores = [hit.score for hit in index.search(query, k=4)]
     assert scores == sorted(scores, reverse=True)
