@@ -25,6 +25,9 @@ install:
 model: install
 	@$(RUN) frontline train
 
+# Library deprecation warnings (TensorFlow, sanic, SQLAlchemy 2.0 notices inside Rasa)
+# would bury the bot's own log lines; the tests still show them.
+run: export PYTHONWARNINGS := ignore
 run: model
 	@mkdir -p var
 	@echo ""

@@ -57,7 +57,10 @@ class SentenceTransformerEncoder:
         self._query_prefix = query_prefix
         self._document_prefix = document_prefix
         self._batch_size = batch_size
-        dim = self._model.get_sentence_embedding_dimension()
+        dimension = getattr(self._model, "get_embedding_dimension", None) or getattr(
+            self._model, "get_sentence_embedding_dimension"
+        )
+        dim = dimension()
         if dim is None:
             raise ValueError(f"sentence-transformers model {model!r} has no fixed dimension")
         self._dim = int(dim)
