@@ -33,8 +33,10 @@ from bot.faq.matcher import Outcome, Thresholds, decide
 OOS_LABEL = "oos"
 """The gold label of an out-of-scope query (the same as ``bot.eval.datasets.OOS``)."""
 
-DEFAULT_GRID: tuple[float, ...] = tuple(round(i * 0.005, 3) for i in range(201))
-"""Answer thresholds tried by sweeps and threshold choices: 0.000, 0.005, ..., 1.000."""
+DEFAULT_GRID: tuple[float, ...] = tuple(round(i * 0.005, 3) for i in range(401))
+"""Answer thresholds tried by sweeps and threshold choices: 0.000, 0.005, ..., 2.000.
+
+Ranking scores go above 1: the ridge head's score is added to the cosine."""
 
 
 @dataclass(frozen=True)
@@ -214,7 +216,7 @@ def sweep(
     Args:
         rankings: The queries to score.
         base: Supplies the margin, clarify threshold and choice count.
-        grid: Answer thresholds in [0, 1], in the order wanted.
+        grid: Answer thresholds, in the order wanted.
 
     Returns:
         One :class:`AnswerMetrics` per grid point (the precision vs answer-rate curve).
@@ -268,8 +270,8 @@ def choose_threshold_for_accuracy(
 ) -> ThresholdChoice:
     """The highest answer threshold whose in-scope accuracy on calibration data reaches a target.
 
-    This is the CLINC150 protocol: keep in-scope accuracy at or above the target while
-    refusing as many out-of-scope queries as possible (a higher threshold refuses more).
+    This is the CLINC150 protocol: one confidence threshold (no margin), kept as high as
+    in-scope accuracy allows, so that as many out-of-scope queries as possible are refused.
     Only ``calibration`` is looked at.
 
     Args:
@@ -287,6 +289,7 @@ def choose_threshold_for_accuracy(
     """
     if not calibration or not grid:
         raise ValueError("choosing a threshold needs calibration queries and a grid")
+    base = replace(base, margin=0.0)
     points = sweep(calibration, base, sorted(grid, reverse=True))
     criterion = f"in_scope_accuracy>={target_accuracy:g}"
     for point in points:

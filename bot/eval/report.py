@@ -94,9 +94,7 @@ TARGETS = (
         "CLINC150 OOS recall at >= 90% in-scope accuracy >= 80% "
         "(threshold chosen on the validation split)",
         "Rasa (2019) 31.2% at 90.9%; BERT 52.3% at 96.2%",
-        lambda r: _get(
-            r, "datasets", "clinc150", "frontline", "at_accuracy_target", "test", "oos_recall"
-        ),
+        lambda r: _oos_recall_at_accuracy_target(r),
         lambda v: v >= 0.80,
     ),
     Target(
@@ -152,7 +150,16 @@ def _num(value: float | None, digits: int = 1) -> str:
 def _ratio(ours: float | None, theirs: float | None) -> str:
     if ours is None or theirs is None or theirs == 0:
         return "-"
-    return f"{ours / theirs:.2f}x"
+    ratio = ours / theirs
+    return f"{ratio:.2f}x" if ratio >= 0.1 else f"{ratio:.2g}x"
+
+
+def _oos_recall_at_accuracy_target(results: dict[str, Any]) -> float | None:
+    """CLINC150's OOS recall on test, counted as 0 when calibration never reached 90% accuracy."""
+    target = _get(results, "datasets", "clinc150", "frontline", "at_accuracy_target")
+    if not target:
+        return None
+    return float(target["test"]["oos_recall"]) if target["choice"]["reached"] else 0.0
 
 
 def _show(value: float | None, unit: str) -> str:
