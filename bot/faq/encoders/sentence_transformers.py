@@ -57,10 +57,9 @@ class SentenceTransformerEncoder:
         self._query_prefix = query_prefix
         self._document_prefix = document_prefix
         self._batch_size = batch_size
-        dimension = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
-        )
-        dim = dimension()
+        # sentence-transformers 5.x renamed the method; older versions only have the old name.
+        dimension = getattr(self._model, "get_embedding_dimension", None)
+        dim = dimension() if dimension else self._model.get_sentence_embedding_dimension()
         if dim is None:
             raise ValueError(f"sentence-transformers model {model!r} has no fixed dimension")
         self._dim = int(dim)
