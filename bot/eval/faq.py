@@ -22,9 +22,9 @@ import numpy as np
 from bot.eval.datasets import LabelledText
 from bot.eval.metrics import (
     Ranking,
+    accuracy_target_result,
     answer_metrics,
     choose_threshold,
-    choose_threshold_for_accuracy,
     latency_summary,
     ranking_metrics,
     sample_indices,
@@ -327,13 +327,9 @@ def evaluate_faq(
             "test": answer_metrics(rankings, choice.thresholds).as_dict(),
         }
         if target_accuracy is not None:
-            accuracy_choice = choose_threshold_for_accuracy(
-                cal_ranks, thresholds, target_accuracy=target_accuracy
+            result["at_accuracy_target"] = accuracy_target_result(
+                cal_ranks, rankings, thresholds, target_accuracy=target_accuracy
             )
-            result["at_accuracy_target"] = {
-                "choice": accuracy_choice.as_dict(),
-                "test": answer_metrics(rankings, accuracy_choice.thresholds).as_dict(),
-            }
     result["peak_rss_mb"] = round(peak_rss_mb(), 1)
     result["rss_delta_mb"] = round(peak_rss_mb() - rss_before, 1)
     return result

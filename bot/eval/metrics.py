@@ -348,3 +348,15 @@ def sample_indices(n: int, size: int, seed: int) -> list[int]:
     if n <= size:
         return list(range(n))
     return sorted(random.Random(seed).sample(range(n), size))
+
+
+def accuracy_target_result(
+    calibration: Sequence[Ranking],
+    test: Sequence[Ranking],
+    base: Thresholds,
+    *,
+    target_accuracy: float,
+) -> dict[str, Any]:
+    """The CLINC150-protocol threshold chosen on ``calibration``, and the test metrics at it."""
+    choice = choose_threshold_for_accuracy(calibration, base, target_accuracy=target_accuracy)
+    return {"choice": choice.as_dict(), "test": answer_metrics(test, choice.thresholds).as_dict()}

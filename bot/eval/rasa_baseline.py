@@ -27,9 +27,9 @@ import yaml
 from bot.eval.datasets import LabelledText
 from bot.eval.metrics import (
     Ranking,
+    accuracy_target_result,
     answer_metrics,
     choose_threshold,
-    choose_threshold_for_accuracy,
     latency_summary,
     ranking_metrics,
     sample_indices,
@@ -318,11 +318,7 @@ def run_response_selector(
             sweep=[point.as_dict() for point in sweep(rankings, _BASE_THRESHOLDS)],
         )
         if target_accuracy is not None:
-            accuracy_choice = choose_threshold_for_accuracy(
-                cal_rankings, _BASE_THRESHOLDS, target_accuracy=target_accuracy
+            result["at_accuracy_target"] = accuracy_target_result(
+                cal_rankings, rankings, _BASE_THRESHOLDS, target_accuracy=target_accuracy
             )
-            result["at_accuracy_target"] = {
-                "choice": accuracy_choice.as_dict(),
-                "test": answer_metrics(rankings, accuracy_choice.thresholds).as_dict(),
-            }
     return result
