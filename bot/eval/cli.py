@@ -216,6 +216,7 @@ def _single(args: argparse.Namespace) -> int:
         queries,
         encoder=encoder,
         thresholds=_thresholds(settings),
+        scoring=settings.faq_scoring,
         calibration=calibration,
         target_precision=args.target_precision,
         batch_threads=args.batch_threads,
@@ -374,7 +375,11 @@ def _suite(args: argparse.Namespace) -> int:
 
     kb = load_knowledge_base(settings.faq_dir, default_language=settings.default_language)
     results["demo"] = demo_latency(
-        kb, encoder=raw, thresholds=thresholds, n=50 if args.quick else 200
+        kb,
+        encoder=raw,
+        thresholds=thresholds,
+        scoring=settings.faq_scoring,
+        n=50 if args.quick else 200,
     )
     print(
         f"== demo KB latency: p50 {results['demo']['latency_ms_p50']} ms, "
@@ -411,6 +416,7 @@ def _suite(args: argparse.Namespace) -> int:
             encoder=memo,
             timing_encoder=raw,
             thresholds=thresholds,
+            scoring=settings.faq_scoring,
             calibration=data.calibration,
             target_precision=args.target_precision,
             target_accuracy=item.accuracy_target,

@@ -32,10 +32,9 @@ from bot.eval.metrics import (
     thresholds_dict,
 )
 from bot.faq.encoders.base import Encoder
-from bot.faq.index import FaqIndex, build_index
+from bot.faq.index import FaqIndex, Scoring, build_index
 from bot.faq.matcher import Thresholds, decide
 from bot.faq.schema import FaqEntry, KnowledgeBase
-from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -235,6 +234,7 @@ def evaluate_faq(
     *,
     encoder: Encoder,
     thresholds: Thresholds,
+    scoring: Scoring | None = None,
     calibration: list[LabelledText] | None = None,
     timing_encoder: Encoder | None = None,
     target_precision: float = 0.9,
@@ -254,6 +254,7 @@ def evaluate_faq(
         queries: The test queries; label ``"oos"`` for out-of-scope.
         encoder: Embeds the knowledge base and the batch-encoded queries.
         thresholds: The thresholds the top-level answer metrics are computed at.
+        scoring: How entries are ranked (the settings' scoring in the CLI).
         calibration: Held-out queries (never test data); when given, thresholds are chosen
             on them and the test metrics at those thresholds are reported under
             ``calibrated`` (and ``at_accuracy_target``).
@@ -278,7 +279,7 @@ def evaluate_faq(
     entries = knowledge_base(kb)
     started = time.perf_counter()
     with threads(batch_threads):
-        index = build_index(entries, encoder=encoder, scoring=Settings().faq_scoring)
+        index = build_index(entries, encoder=encoder, scoring=scoring)
     index_build_s = time.perf_counter() - started
     log.info("indexed %d variants of %d entries in %.1f s", len(kb), len(entries), index_build_s)
 
@@ -340,6 +341,7 @@ def demo_latency(
     *,
     encoder: Encoder,
     thresholds: Thresholds,
+    scoring: Scoring | None = None,
     n: int = 200,
     languages: Sequence[str] = ("en", "es", "de"),
 ) -> dict[str, Any]:
@@ -352,6 +354,7 @@ def demo_latency(
         kb: The knowledge base (e.g. ``data/faq``).
         encoder: The production encoder (not a memo).
         thresholds: The production thresholds.
+        scoring: How entries are ranked.
         n: How many queries to time.
         languages: Which question translations to use.
 
@@ -368,7 +371,7 @@ def demo_latency(
         raise ValueError("the knowledge base has no questions in the requested languages")
     rows = [texts[i % len(texts)] for i in range(n)]
     started = time.perf_counter()
-    index = build_index(kb, encoder=encoder, scoring=Settings().faq_scoring)
+    index = build_index(kb, encoder=encoder, scoring=scoring)
     index_build_s = time.perf_counter() - started
     rankings, seconds = timed_rankings(rows, index, encoder, thresholds)
     return {
