@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseSettings, Field, validator
+from pydantic import BaseSettings, Field, SecretStr, validator
 
 from bot.faq.index import Scoring
 
@@ -77,6 +77,59 @@ class Settings(BaseSettings):
         default=0.5, description="Seconds between checks of the FAQ folder."
     )
 
+    # Web chat widget (on by default, served by the Rasa server at /chat).
+    web_enabled: bool = Field(default=True, description="Serve the web chat widget at /chat.")
+    web_allowed_origins: list[str] = Field(
+        default=[],
+        description="Sites that may embed the widget (e.g. https://shop.example); '*' for any. "
+        "The Rasa server's own origin is always allowed.",
+    )
+    web_max_message_chars: int = Field(
+        default=2000, description="Longest message a widget user may send."
+    )
+    web_rate_limit_per_minute: int = Field(
+        default=20, description="Messages one widget session may send per minute."
+    )
+    web_rate_limit_burst: int = Field(
+        default=5, description="Messages a widget session may send in a quick burst."
+    )
+
+    # Telegram (python-telegram-bot). On when FRONTLINE_TELEGRAM_TOKEN is set.
+    telegram_token: SecretStr | None = Field(
+        default=None, description="Bot token from @BotFather; switches the channel on."
+    )
+    telegram_mode: str = Field(
+        default="webhook", description="'webhook' (needs a public URL) or 'polling'."
+    )
+    telegram_webhook_url: str = Field(
+        default="",
+        description="Public HTTPS URL of /webhooks/telegram/webhook; registered at start-up.",
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token."
+    )
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org/bot",
+        description="Bot API base URL (a local Bot API server, or a fake in tests).",
+    )
+
+    # Slack (slack-bolt). On when FRONTLINE_SLACK_BOT_TOKEN is set.
+    slack_bot_token: SecretStr | None = Field(
+        default=None, description="Bot token (xoxb-...); switches the channel on."
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, description="Signing secret that verifies Slack's HTTP requests."
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, description="App-level token (xapp-...) for Socket Mode."
+    )
+    slack_mode: str = Field(
+        default="events", description="'events' (HTTP Events API) or 'socket' (Socket Mode)."
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/", description="Slack Web API base URL."
+    )
+
     class Config:
         env_prefix = "FRONTLINE_"
         env_file = ".env"
@@ -85,6 +138,18 @@ class Settings(BaseSettings):
     def _at_least_two_choices(cls, value: int) -> int:  # noqa: N805 - pydantic validator
         if value < 2:
             raise ValueError("must be at least 2: a clarification offers a choice")
+        return value
+
+    @validator("telegram_mode")
+    def _known_telegram_mode(cls, value: str) -> str:  # noqa: N805 - pydantic validator
+        if value not in ("webhook", "polling"):
+            raise ValueError("must be 'webhook' or 'polling'")
+        return value
+
+    @validator("slack_mode")
+    def _known_slack_mode(cls, value: str) -> str:  # noqa: N805 - pydantic validator
+        if value not in ("events", "socket"):
+            raise ValueError("must be 'events' or 'socket'")
         return value
 
     @property
@@ -101,6 +166,13 @@ class Settings(BaseSettings):
     def tracker_store_url_or_default(self) -> str:
         """The SQLAlchemy URL of Rasa's tracker store."""
         return self.tracker_store_url or f"sqlite:///{self.var_dir / 'tracker.db'}"
+
+
+def require(secret: SecretStr | None, variable: str, purpose: str) -> str:
+    """The value of a secret setting, or a clear error naming its environment variable."""
+    if secret is None or not secret.get_secret_value():
+        raise MissingCredentialError(variable, purpose)
+    return secret.get_secret_value()
 
 
 @lru_cache(maxsize=1)

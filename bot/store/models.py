@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Column, DateTime, Integer, String, Text
+from sqlalchemy import JSON, Column, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base
 
 Base = declarative_base()
@@ -26,3 +26,30 @@ class UnansweredQuestion(Base):  # type: ignore[misc,valid-type]
     channel = Column(String(32), nullable=False)
     conversation_id = Column(String(255), nullable=False)
     candidates = Column(JSON, nullable=False, default=list)
+
+
+class ChannelDelivery(Base):  # type: ignore[misc,valid-type]
+    """One platform delivery (a Telegram update, a Slack event) already handled.
+
+    The unique key makes a redelivery lose the race on every replica, not just this one.
+    """
+
+    __tablename__ = "channel_deliveries"
+    __table_args__ = (UniqueConstraint("channel", "key", name="uq_channel_delivery"),)
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    key = Column(String(255), nullable=False)
+    received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+
+
+class ConversationAddress(Base):  # type: ignore[misc,valid-type]
+    """Where a conversation's replies go: the channel and the platform's address."""
+
+    __tablename__ = "conversation_addresses"
+
+    sender_id = Column(String(255), primary_key=True)
+    channel = Column(String(32), nullable=False)
+    address = Column(JSON, nullable=False, default=dict)
+    profile = Column(JSON, nullable=False, default=dict)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

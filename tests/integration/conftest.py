@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from bot.training import ModelPaths, ensure_model
+from tests.auxil import fake_slack, fake_telegram
+from tests.auxil.fake_slack import FakeSlack
+from tests.auxil.fake_telegram import FakeTelegram, too_many_requests
 from tests.auxil.servers import ROOT, BotServers, server_env
+
+TELEGRAM_SECRET = "telegram-webhook-secret-for-tests"
 
 
 @pytest.fixture(scope="session")
@@ -18,12 +23,47 @@ def trained_model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def bot(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotServers]:
-    """The real action server and Rasa server, on free ports, with a FAQ folder of their own."""
+def telegram_api() -> Iterator[FakeTelegram]:
+    """The fake Bot API. Its first setWebhook answers 429, as Telegram does under load."""
+    api = FakeTelegram().start()
+    api.fail_next("setWebhook", too_many_requests(retry_after=1))
+    yield api
+    api.stop()
+
+
+@pytest.fixture(scope="session")
+def slack_api() -> Iterator[FakeSlack]:
+    api = FakeSlack().start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture(scope="session")
+def bot(
+    trained_model: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    telegram_api: FakeTelegram,
+    slack_api: FakeSlack,
+) -> Iterator[BotServers]:
+    """The real action server and Rasa server on free ports, with every channel switched on.
+
+    The FAQ folder is a copy of its own; Telegram and Slack talk to the local fakes.
+    """
     workdir = tmp_path_factory.mktemp("bot")
     faq_dir = workdir / "faq"
     shutil.copytree(ROOT / "data" / "faq", faq_dir)
-    servers = BotServers(workdir=workdir, env=server_env(workdir, faq_dir))
+    env = server_env(
+        workdir,
+        faq_dir,
+        telegram_token=fake_telegram.TOKEN,
+        telegram_api_url=telegram_api.base_url,
+        telegram_webhook_url="https://frontline.example/webhooks/telegram/webhook",
+        telegram_webhook_secret=TELEGRAM_SECRET,
+        slack_bot_token=fake_slack.BOT_TOKEN,
+        slack_signing_secret=fake_slack.SIGNING_SECRET,
+        slack_api_url=slack_api.base_url,
+    )
+    servers = BotServers(workdir=workdir, env=env)
     try:
         servers.start(trained_model)
         yield servers

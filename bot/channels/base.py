@@ -1,0 +1,232 @@
+"""What every Frontline channel shares: dedupe, metadata, isolation, one outgoing shape.
+
+A platform adapter turns its update into a :class:`Turn` and hands it to
+:meth:`ChannelBase.deliver_turn`, which drops redeliveries, remembers where the
+conversation lives, and passes the message and its metadata to Rasa. Replies come
+back through a :class:`FrontlineOutput`, which gives each platform one
+:class:`Outgoing` message (text, buttons or quick replies) to render natively.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+from bot.channels.redact import redact
+from bot.channels.texts import system_text
+from bot.store.addresses import AddressBook
+from bot.store.deliveries import DeliveryLog
+
+log = logging.getLogger(__name__)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Who is writing, as far as the platform tells us."""
+
+    platform: str
+    user_id: str
+    display_name: str | None = None
+    locale_hint: str | None = None
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One customer message, ready for Rasa.
+
+    Attributes:
+        sender_id: Rasa's conversation id, namespaced by platform.
+        text: The message text, or a ``/intent`` payload for commands and clicks.
+        profile: Who wrote it.
+        address: Where replies go (chat id, channel and thread, session room).
+        delivery_key: The platform's id for this delivery, for dedupe; None skips it.
+        extra: More metadata (``edited``, ``command``, ``content``...).
+    """
+
+    sender_id: str
+    text: str
+    profile: Profile
+    address: dict[str, Any]
+    delivery_key: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def metadata(self) -> dict[str, Any]:
+        """The message metadata Rasa stores with the user event."""
+        return {**asdict(self.profile), "address": self.address, **self.extra}
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str = ""
+    url: str | None = None
+
+    @classmethod
+    def from_rasa(cls, button: dict[str, Any]) -> Button:
+        url = button.get("url")
+        return cls(
+            title=str(button.get("title", "")),
+            payload=str(button.get("payload", "")),
+            url=str(url) if url else None,
+        )
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One bot message in a platform-neutral shape.
+
+    Attributes:
+        text: Markdown-lite text (see :mod:`bot.tone.markup`).
+        buttons: Choices attached to the message.
+        quick_replies: True when the choices are one-off suggestions that go
+            away once used, rather than buttons that belong to the message.
+        image: URL of an image to show.
+        attachment: URL of a file or other attachment.
+    """
+
+    text: str = ""
+    buttons: tuple[Button, ...] = ()
+    quick_replies: bool = False
+    image: str | None = None
+    attachment: str | None = None
+
+    @classmethod
+    def from_rasa(cls, message: dict[str, Any]) -> Outgoing:
+        """Rasa's response dict (``text``, ``buttons``, ``quick_replies``, ``image``...)."""
+        choices = message.get("quick_replies") or message.get("buttons") or []
+        text = str(message.get("text") or "")
+        custom = message.get("custom") or message.get("elements")
+        if custom and not text:
+            text = str(custom.get("text", "")) if isinstance(custom, dict) else ""
+        attachment = message.get("attachment")
+        return cls(
+            text=text,
+            buttons=tuple(Button.from_rasa(b) for b in choices if isinstance(b, dict)),
+            quick_replies=bool(message.get("quick_replies")),
+            image=str(message["image"]) if message.get("image") else None,
+            attachment=str(attachment) if isinstance(attachment, str) else None,
+        )
+
+    def as_text(self, *, language: str = "en", default: str = "en") -> str:
+        """The whole message as markdown-lite text, for platforms without buttons."""
+        parts = [self.text] if self.text else []
+        if self.image:
+            parts.append(self.image)
+        if self.attachment:
+            parts.append(self.attachment)
+        if self.buttons:
+            lines = [system_text("choose_option", language, default=default)]
+            lines += [
+                f"{i}. {b.title}" + (f" ({b.url})" if b.url else "")
+                for i, b in enumerate(self.buttons, 1)
+            ]
+            parts.append("\n".join(lines))
+        return "\n\n".join(parts)
+
+
+class FrontlineOutput(OutputChannel):
+    """Rasa output channel that hands each response to :meth:`send` as one ``Outgoing``."""
+
+    async def send(self, recipient_id: str, message: Outgoing) -> None:
+        raise NotImplementedError
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        outgoing = Outgoing.from_rasa(message)
+        if outgoing.text or outgoing.buttons or outgoing.image or outgoing.attachment:
+            await self.send(recipient_id, outgoing)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send(recipient_id, Outgoing(text=text))
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self.send(
+            recipient_id, Outgoing(text=text, buttons=tuple(map(Button.from_rasa, buttons)))
+        )
+
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        choices = tuple(map(Button.from_rasa, quick_replies))
+        await self.send(recipient_id, Outgoing(text=text, buttons=choices, quick_replies=True))
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self.send(recipient_id, Outgoing(image=image))
+
+    async def send_attachment(
+        self, recipient_id: str, attachment: str, **kwargs: Any
+    ) -> None:
+        await self.send(recipient_id, Outgoing(attachment=attachment))
+
+
+class ChannelBase:
+    """Dedupe, address book and failure isolation, shared by every input channel."""
+
+    def __init__(self, *, deliveries: DeliveryLog, addresses: AddressBook) -> None:
+        self.deliveries = deliveries
+        self.addresses = addresses
+
+    @classmethod
+    def name(cls) -> str:
+        raise NotImplementedError
+
+    async def deliver_turn(
+        self, turn: Turn, *, output: OutputChannel, on_new_message: OnNewMessage
+    ) -> bool:
+        """Pass ``turn`` to Rasa unless it is a redelivery; True when it was passed on."""
+        if turn.delivery_key is not None and not self.deliveries.first_delivery(
+            self.name(), turn.delivery_key
+        ):
+            log.info("%s: dropped redelivery %s", self.name(), turn.delivery_key)
+            return False
+        self.addresses.remember(
+            turn.sender_id,
+            channel=self.name(),
+            address=turn.address,
+            profile=asdict(turn.profile),
+        )
+        await on_new_message(
+            UserMessage(
+                turn.text,
+                output,
+                turn.sender_id,
+                input_channel=self.name(),
+                metadata=turn.metadata(),
+            )
+        )
+        return True
+
+
+async def run_isolated(
+    channel: str,
+    what: str,
+    work: Awaitable[Any],
+    *,
+    apology: Callable[[], Awaitable[Any]] | None = None,
+) -> bool:
+    """Await ``work``; on failure log it with personal data redacted, then apologise.
+
+    This is the isolation boundary: one bad update must never take a channel down.
+    Returns True when ``work`` succeeded.
+    """
+    try:
+        await work
+        return True
+    except Exception as error:
+        details = redact("".join(traceback.format_exception(error)))
+        log.error("%s: failed to handle %s\n%s", channel, redact(what), details)
+    if apology is not None:
+        try:
+            await apology()
+        except Exception as error:
+            log.error("%s: could not apologise either: %s", channel, redact(repr(error)))
+    return False

@@ -1,0 +1,1 @@
+"""How Frontline's texts look on each platform."""
