@@ -4,18 +4,26 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from bot.settings import Settings
 from bot.store.addresses import AddressBook
 from bot.store.db import create_database, session_factory
 from bot.store.deliveries import DeliveryLog
+from bot.store.payloads import PayloadStore
 
 
 @lru_cache(maxsize=4)
-def _stores(url: str) -> tuple[DeliveryLog, AddressBook]:
-    sessions = session_factory(create_database(url))
-    return DeliveryLog(sessions=sessions), AddressBook(sessions=sessions)
+def _sessions(url: str) -> sessionmaker[Session]:
+    return session_factory(create_database(url))
 
 
 def channel_stores(settings: Settings) -> tuple[DeliveryLog, AddressBook]:
     """The delivery log and address book on Frontline's database."""
-    return _stores(settings.database_url_or_default)
+    sessions = _sessions(settings.database_url_or_default)
+    return DeliveryLog(sessions=sessions), AddressBook(sessions=sessions)
+
+
+def payload_store(settings: Settings) -> PayloadStore:
+    """Tokens for button payloads too long for a platform."""
+    return PayloadStore(sessions=_sessions(settings.database_url_or_default))

@@ -53,3 +53,13 @@ class ConversationAddress(Base):  # type: ignore[misc,valid-type]
     address = Column(JSON, nullable=False, default=dict)
     profile = Column(JSON, nullable=False, default=dict)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class ButtonPayload(Base):  # type: ignore[misc,valid-type]
+    """A button payload too long for a platform's limit, behind a short token."""
+
+    __tablename__ = "button_payloads"
+
+    token = Column(String(64), primary_key=True)
+    payload = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

@@ -102,11 +102,14 @@ def _cut(
         used += measure(text[hard])
         hard += 1
     window = text[start:hard]
-    for pattern in _BREAKS:
-        cuts = [start + m.start() for m in pattern.finditer(window) if m.start() > 0]
-        cuts = [c for c in cuts if not any(a < c < b for a, b in protected)]
-        if cuts:
-            return cuts[-1]
+    # A coarse break (paragraph, line, sentence) is worth it only past the first quarter of
+    # the window; earlier, it would leave a stub of a message.
+    for minimum in (len(window) // 4, 1):
+        for pattern in _BREAKS:
+            cuts = [start + m.start() for m in pattern.finditer(window) if m.start() >= minimum]
+            cuts = [c for c in cuts if not any(a < c < b for a, b in protected)]
+            if cuts:
+                return cuts[-1]
     return hard  # one unbroken run longer than the limit: cut it where it must be
 
 

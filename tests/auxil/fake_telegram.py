@@ -11,6 +11,7 @@ from typing import Any
 from tests.auxil.fake_api import Failure, FakeApi
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-000000"
+WEBHOOK_SECRET = "telegram-webhook-secret-for-tests"
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Frontline", "username": "frontline_bot"}
 
 

@@ -9,10 +9,9 @@ import pytest
 from bot.training import ModelPaths, ensure_model
 from tests.auxil import fake_slack, fake_telegram
 from tests.auxil.fake_slack import FakeSlack
+from tests.auxil.fake_telegram import WEBHOOK_SECRET as TELEGRAM_SECRET
 from tests.auxil.fake_telegram import FakeTelegram, too_many_requests
 from tests.auxil.servers import ROOT, BotServers, server_env
-
-TELEGRAM_SECRET = "telegram-webhook-secret-for-tests"
 
 
 @pytest.fixture(scope="session")

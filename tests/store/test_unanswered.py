@@ -20,15 +20,24 @@ def test_gaps_group_the_same_question_and_put_the_most_asked_first(
     log: UnansweredLog, tmp_path: Path
 ) -> None:
     log.record(
-        text="Do you ship to Mars?", language="en", channel="rest", conversation_id="a",
+        text="Do you ship to Mars?",
+        language="en",
+        channel="rest",
+        conversation_id="a",
         candidates=[{"id": "shipping-countries", "score": 0.61}],
     )
     log.record(
-        text="Can I pay with gold bars?", language="en", channel="rest", conversation_id="b",
+        text="Can I pay with gold bars?",
+        language="en",
+        channel="rest",
+        conversation_id="b",
         candidates=[{"id": "payment-methods", "score": 0.7}],
     )
     log.record(
-        text="  do you SHIP to mars?  ", language="en", channel="web", conversation_id="c",
+        text="  do you SHIP to mars?  ",
+        language="en",
+        channel="web",
+        conversation_id="c",
         candidates=[{"id": "shipping-countries", "score": 0.64}, {"id": "express", "score": 0.5}],
     )
 
@@ -40,7 +49,8 @@ def test_gaps_group_the_same_question_and_put_the_most_asked_first(
     ]
     # The group keeps the candidates of its latest question.
     assert gaps[0].candidates == [
-        {"id": "shipping-countries", "score": 0.64}, {"id": "express", "score": 0.5}
+        {"id": "shipping-countries", "score": 0.64},
+        {"id": "express", "score": 0.5},
     ]
     assert gaps[1].candidates == [{"id": "payment-methods", "score": 0.7}]
     assert gaps[0].language == "en"
@@ -51,8 +61,11 @@ def test_gaps_group_the_same_question_and_put_the_most_asked_first(
 def test_the_log_survives_a_restart(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'frontline.db'}"
     UnansweredLog(sessions=session_factory(create_database(url))).record(
-        text="Where is the store in Lyon?", language="en", channel="rest",
-        conversation_id="a", candidates=[],
+        text="Where is the store in Lyon?",
+        language="en",
+        channel="rest",
+        conversation_id="a",
+        candidates=[],
     )
 
     reopened = UnansweredLog(sessions=session_factory(create_database(url)))
@@ -65,7 +78,10 @@ def test_the_log_survives_a_restart(tmp_path: Path) -> None:
 def test_gaps_respect_the_limit(log: UnansweredLog) -> None:
     for n in range(5):
         log.record(
-            text=f"question {n}", language="de", channel="rest", conversation_id="x",
+            text=f"question {n}",
+            language="de",
+            channel="rest",
+            conversation_id="x",
             candidates=[],
         )
 

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import pytest
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+from bot.channels.base import Button, ChannelBase, Outgoing, Profile, Turn, run_isolated
+from bot.store.addresses import AddressBook
+from bot.store.db import create_database, session_factory
+from bot.store.deliveries import DeliveryLog
+
+
+class Channel(ChannelBase):
+    @classmethod
+    def name(cls) -> str:
+        return "test"
+
+
+@pytest.fixture
+def channel(tmp_path: Path) -> Channel:
+    sessions = session_factory(create_database(f"sqlite:///{tmp_path / 'frontline.db'}"))
+    return Channel(
+        deliveries=DeliveryLog(sessions=sessions), addresses=AddressBook(sessions=sessions)
+    )
+
+
+def turn(key: str | None = "u1") -> Turn:
+    profile = Profile("test", "user-1", "Ana", "de-AT", "Europe/Vienna")
+    return Turn("test-1", "hallo", profile, {"chat": 5}, delivery_key=key, extra={"edited": True})
+
+
+def test_a_turn_reaches_rasa_once_with_its_metadata(channel: Channel) -> None:
+    received: list[UserMessage] = []
+
+    async def on_new_message(message: UserMessage) -> None:
+        received.append(message)
+
+    output = CollectingOutputChannel()
+    assert asyncio.run(channel.deliver_turn(turn(), output=output, on_new_message=on_new_message))
+    assert not asyncio.run(
+        channel.deliver_turn(turn(), output=output, on_new_message=on_new_message)
+    )
+    assert len(received) == 1
+    message = received[0]
+    assert (message.sender_id, message.text, message.input_channel) == ("test-1", "hallo", "test")
+    assert message.metadata == {
+        "platform": "test",
+        "user_id": "user-1",
+        "display_name": "Ana",
+        "locale_hint": "de-AT",
+        "timezone": "Europe/Vienna",
+        "address": {"chat": 5},
+        "edited": True,
+    }
+    address = channel.addresses.lookup("test-1")
+    assert address is not None and address.address == {"chat": 5}
+    assert address.profile["timezone"] == "Europe/Vienna"
+
+
+def test_rasa_response_dicts_become_one_outgoing_message() -> None:
+    message = Outgoing.from_rasa(
+        {"text": "Pick", "quick_replies": [{"title": "A", "payload": "/a"}], "image": "https://i"}
+    )
+    assert message == Outgoing("Pick", (Button("A", "/a"),), quick_replies=True, image="https://i")
+
+
+def test_platforms_without_buttons_get_a_numbered_text_fallback() -> None:
+    message = Outgoing("Welche?", (Button("Erste", "/a"), Button("Link", url="https://e.example")))
+    assert message.as_text(language="de") == (
+        "Welche?\n\nAntworten Sie mit der Nummer einer Option:\n1. Erste\n2. Link (https://e.example)"
+    )
+
+
+def test_a_failure_is_logged_without_personal_data_and_apologised_for(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    apologies: list[str] = []
+
+    async def work() -> None:
+        raise ValueError("could not parse {'text': 'call me on +49 170 1234567', 'id': 5}")
+
+    async def apology() -> None:
+        apologies.append("sorry")
+
+    with caplog.at_level(logging.ERROR):
+        ok = asyncio.run(
+            run_isolated("test", "update 9 from ana@example.com", work(), apology=apology)
+        )
+    assert not ok and apologies == ["sorry"]
+    assert "failed to handle update 9" in caplog.text
+    assert "ValueError" in caplog.text
+    assert "ana@example.com" not in caplog.text and "1234567" not in caplog.text
+    assert "call me" not in caplog.text
