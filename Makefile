@@ -32,8 +32,10 @@ run: model
 	@mkdir -p var
 	@echo ""
 	@echo "  Frontline is starting: Rasa server on http://localhost:$${FRONTLINE_RASA_PORT:-5005}, actions on :$${FRONTLINE_ACTIONS_PORT:-5055}."
-	@echo "  Chat in another terminal with:  make chat"
-	@echo "  (or POST {\"sender\": \"me\", \"message\": \"hi\"} to http://localhost:$${FRONTLINE_RASA_PORT:-5005}/webhooks/rest/webhook)"
+	@echo ""
+	@echo "  Chat in your browser:  http://localhost:$${FRONTLINE_RASA_PORT:-5005}/chat"
+	@echo "  (once the log says the server is up; or in another terminal: make chat)"
+	@echo "  Telegram and Slack switch on when their FRONTLINE_* credentials are set (README)."
 	@echo "  Stop with Ctrl-C."
 	@echo ""
 	@$(RUN) honcho start -f Procfile
