@@ -15,7 +15,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from bot.channels.redact import redact
 from bot.channels.texts import system_text
@@ -162,9 +165,7 @@ class FrontlineOutput(OutputChannel):
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         await self.send(recipient_id, Outgoing(image=image))
 
-    async def send_attachment(
-        self, recipient_id: str, attachment: str, **kwargs: Any
-    ) -> None:
+    async def send_attachment(self, recipient_id: str, attachment: str, **kwargs: Any) -> None:
         await self.send(recipient_id, Outgoing(attachment=attachment))
 
 
@@ -230,3 +231,42 @@ async def run_isolated(
         except Exception as error:
             log.error("%s: could not apologise either: %s", channel, redact(repr(error)))
     return False
+
+
+class ChannelOff(InputChannel):
+    """Stands in for a channel whose credentials are not set.
+
+    Its health route and webhooks answer 503 with the variable to set, so a
+    platform pointed at a half-configured server gets a clear answer.
+    """
+
+    channel = "off"
+
+    def __init__(self, *, variable: str, webhooks: tuple[str, ...]) -> None:
+        self.variable = variable
+        self.webhooks = webhooks
+
+    @classmethod
+    def named(cls, channel: str, *, variable: str, webhooks: tuple[str, ...]) -> ChannelOff:
+        """An instance whose ``name()`` is ``channel``, mounted where that channel would be."""
+        kind = type(f"{channel.title()}ChannelOff", (cls,), {"channel": channel})
+        log.info("%s: off (set %s to switch it on)", channel, variable)
+        return kind(variable=variable, webhooks=webhooks)
+
+    @classmethod
+    def name(cls) -> str:
+        return cls.channel
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        hooks = Blueprint(f"{self.name()}_off")
+        reason = f"The {self.name()} channel is off: set {self.variable}."
+
+        async def off(_: Request) -> HTTPResponse:
+            return response.json(
+                {"status": "off", "missing": self.variable, "detail": reason}, status=503
+            )
+
+        hooks.add_route(off, "/", methods=["GET"], name="health")
+        for index, path in enumerate(self.webhooks):
+            hooks.add_route(off, path, methods=["POST"], name=f"webhook_{index}")
+        return hooks

@@ -18,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+from typing_extensions import Self
+
 
 @dataclass(frozen=True)
 class Call:
@@ -75,7 +77,7 @@ class FakeApi:
     def port(self) -> int:
         return int(self._server.server_address[1])
 
-    def start(self) -> FakeApi:
+    def start(self) -> Self:
         self._thread.start()
         return self
 

@@ -22,7 +22,7 @@ from sanic.response import HTTPResponse
 from telegram import Bot, Update
 from telegram.request import HTTPXRequest
 
-from bot.channels.base import ChannelBase, OnNewMessage, Outgoing, Turn, run_isolated
+from bot.channels.base import ChannelBase, ChannelOff, OnNewMessage, Outgoing, Turn, run_isolated
 from bot.channels.telegram.connection import poll, register_webhook
 from bot.channels.telegram.output import TelegramOutput
 from bot.channels.telegram.sender import TelegramSender
@@ -48,8 +48,9 @@ class TelegramInput(ChannelBase, InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         settings = get_settings()
         if settings.telegram_token is None:
-            log.info("telegram: off (set FRONTLINE_TELEGRAM_TOKEN to switch it on)")
-            return DisabledTelegramInput()
+            return ChannelOff.named(
+                "telegram", variable="FRONTLINE_TELEGRAM_TOKEN", webhooks=("/webhook",)
+            )
         token = require(settings.telegram_token, "FRONTLINE_TELEGRAM_TOKEN", "Telegram")
         secret = ""
         if settings.telegram_mode == "webhook":
@@ -217,22 +218,3 @@ class TelegramInput(ChannelBase, InputChannel):
             chat_type=inbound.chat_type,
             shorten=lambda payload: self._payloads.shorten(payload, limit_bytes=64),
         )
-
-
-class DisabledTelegramInput(InputChannel):
-    """Stands in when no token is set: the webhook explains what is missing."""
-
-    @classmethod
-    def name(cls) -> str:
-        return "telegram"
-
-    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        hooks = Blueprint("telegram_webhook_off", __name__)
-
-        @hooks.route("/webhook", methods=["POST"])
-        async def webhook(_: Request) -> HTTPResponse:
-            return response.text(
-                "The Telegram channel is off: set FRONTLINE_TELEGRAM_TOKEN.", status=503
-            )
-
-        return hooks

@@ -1,0 +1,155 @@
+"""Slack as a Rasa input channel, built on slack-bolt.
+
+Events mode serves ``POST /webhooks/slack/events`` for both the Events API and
+interactivity (button clicks); Socket Mode opens a WebSocket to Slack when the
+server starts instead. ``GET /webhooks/slack/`` is a health check. See
+``docs/slack.md`` for connecting a Slack app, and :mod:`bot.channels.slack.events`
+for what the bot answers.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, OutputChannel
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from slack_bolt.adapter.sanic.async_handler import AsyncSlackRequestHandler
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.channels.base import ChannelBase, ChannelOff, OnNewMessage
+from bot.channels.slack.address import SlackAddress
+from bot.channels.slack.bolt_app import build_bolt_app
+from bot.channels.slack.config import BOT_TOKEN_VARIABLE, SlackConfig, slack_config
+from bot.channels.slack.output import Destination, SlackOutput
+from bot.channels.slack.profiles import SlackProfiles
+from bot.channels.slack.socket_mode import SocketModeConnection
+from bot.channels.slack.turns import SlackTurns
+from bot.channels.texts import language_of
+from bot.channels.wiring import channel_stores
+from bot.settings import Settings, get_settings
+from bot.store.addresses import AddressBook
+from bot.store.deliveries import DeliveryLog
+
+log = logging.getLogger(__name__)
+
+
+class SlackInput(ChannelBase, InputChannel):
+    """The Slack channel; on when ``FRONTLINE_SLACK_BOT_TOKEN`` is set."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "slack"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        """Built from the settings (environment); ``credentials.yml`` only lists the channel."""
+        return cls.from_settings(get_settings())
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> InputChannel:
+        """The channel, or a stand-in that answers 503 when the bot token is not set.
+
+        Raises:
+            MissingCredentialError: The token is set but the mode's secret is not.
+        """
+        config = slack_config(settings)
+        if config is None:
+            return ChannelOff.named("slack", variable=BOT_TOKEN_VARIABLE, webhooks=("/events",))
+        log.info("slack: on (%s)", "Socket Mode" if config.socket_mode else "Events API over HTTP")
+        client = AsyncWebClient(token=config.bot_token, base_url=config.api_url, timeout=15)
+        client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+        deliveries, addresses = channel_stores(settings)
+        return cls(
+            config=config,
+            client=client,
+            deliveries=deliveries,
+            addresses=addresses,
+            profiles=SlackProfiles(client=client),
+        )
+
+    def __init__(
+        self,
+        *,
+        config: SlackConfig,
+        client: AsyncWebClient,
+        deliveries: DeliveryLog,
+        addresses: AddressBook,
+        profiles: SlackProfiles,
+    ) -> None:
+        super().__init__(deliveries=deliveries, addresses=addresses)
+        self.config = config
+        self.client = client
+        self.profiles = profiles
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        turns = SlackTurns(
+            channel=self,
+            client=self.client,
+            profiles=self.profiles,
+            on_new_message=on_new_message,
+            languages=self.config.languages,
+            default_language=self.config.default_language,
+        )
+        app = build_bolt_app(
+            client=self.client,
+            signing_secret=self.config.signing_secret,
+            deliveries=self.deliveries,
+            turns=turns,
+            channel=self.name(),
+        )
+        mode = "socket" if self.config.socket_mode else "events"
+        hooks = Blueprint("frontline_slack")
+
+        @hooks.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok", "mode": mode})
+
+        if self.config.socket_mode:
+            assert self.config.app_token is not None
+            connection = SocketModeConnection(
+                app=app, app_token=self.config.app_token, client=self.client
+            )
+
+            @hooks.route("/events", methods=["POST"])
+            async def no_events(_: Request) -> HTTPResponse:
+                return response.text("Slack is in Socket Mode; events arrive over it.", 404)
+
+            @hooks.listener("after_server_start")
+            async def connect(_app: Any, _loop: Any) -> None:
+                await connection.open()
+
+            @hooks.listener("before_server_stop")
+            async def disconnect(_app: Any, _loop: Any) -> None:
+                await connection.close()
+
+        else:
+            handler = AsyncSlackRequestHandler(app)
+
+            @hooks.route("/events", methods=["POST"])
+            async def events(request: Request) -> HTTPResponse:
+                return await handler.handle(request)
+
+        return hooks
+
+    def get_output_channel(self) -> OutputChannel:
+        """Replies that answer no message (an agent's, a notice): sent to the stored address."""
+        return SlackOutput(
+            client=self.client,
+            destination=self._stored_destination,
+            default_language=self.config.default_language,
+        )
+
+    def _stored_destination(self, sender_id: str) -> Destination:
+        found = self.addresses.lookup(sender_id)
+        if found is None or found.channel != self.name():
+            raise LookupError(f"no Slack address for conversation {sender_id}")
+        language = language_of(
+            found.profile.get("locale_hint"),
+            supported=list(self.config.languages),
+            default=self.config.default_language,
+        )
+        return Destination(address=SlackAddress.from_dict(found.address), language=language)

@@ -1,0 +1,62 @@
+"""Bot replies to Slack: ``chat.postMessage`` in the customer's DM, channel or thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.channels.base import FrontlineOutput, Outgoing
+from bot.channels.slack.address import SlackAddress
+from bot.channels.slack.blocks import render
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a reply goes, and the language of the channel's own words in it."""
+
+    address: SlackAddress
+    language: str
+
+
+class SlackOutput(FrontlineOutput):
+    """Posts each :class:`Outgoing` as mrkdwn text and Block Kit buttons.
+
+    Args:
+        client: The Web API client (its ``base_url`` points at Slack or a fake).
+        destination: Where replies go; or a function of the recipient (Rasa's
+            sender id) for replies that do not answer a message, such as an agent's.
+        default_language: Language of the fallback texts when the customer's is unknown.
+    """
+
+    def __init__(
+        self,
+        *,
+        client: AsyncWebClient,
+        destination: Destination | Callable[[str], Destination],
+        default_language: str,
+    ) -> None:
+        super().__init__()
+        self._client = client
+        self._destination = destination
+        self._default_language = default_language
+
+    @classmethod
+    def name(cls) -> str:
+        return "slack"
+
+    async def send(self, recipient_id: str, message: Outgoing) -> None:
+        destination = (
+            self._destination(recipient_id) if callable(self._destination) else self._destination
+        )
+        address = destination.address
+        for part in render(message, language=destination.language, default=self._default_language):
+            await self._client.chat_postMessage(
+                channel=address.channel_id,
+                thread_ts=address.thread_ts,
+                text=part.text,
+                blocks=list(part.blocks) if part.blocks else None,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
