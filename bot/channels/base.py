@@ -66,6 +66,16 @@ class Turn:
         return {**asdict(self.profile), "address": self.address, **self.extra}
 
 
+def typed(text: str) -> str:
+    """Text a customer typed, made safe to hand to Rasa.
+
+    Rasa reads a message starting with ``/`` as an intent with entities. Only
+    buttons may send those; typed text loses its leading slashes.
+    """
+    stripped = text.strip()
+    return stripped.lstrip("/").lstrip() if stripped.startswith("/") else stripped
+
+
 @dataclass(frozen=True)
 class Button:
     title: str

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot.channels.base import Button, ChannelBase, Outgoing, Profile, Turn, run_isolated
+from bot.channels.base import Button, ChannelBase, Outgoing, Profile, Turn, run_isolated, typed
 from bot.store.addresses import AddressBook
 from bot.store.db import create_database, session_factory
 from bot.store.deliveries import DeliveryLog
@@ -94,3 +94,16 @@ def test_a_failure_is_logged_without_personal_data_and_apologised_for(
     assert "ValueError" in caplog.text
     assert "ana@example.com" not in caplog.text and "1234567" not in caplog.text
     assert "call me" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/request_human", "request_human"),
+        ('  //faq_choose{"faq_id": "x"}', 'faq_choose{"faq_id": "x"}'),
+        ("where is my order?", "where is my order?"),
+        ("3/4 of it", "3/4 of it"),
+    ],
+)
+def test_typed_text_never_poses_as_an_intent(text: str, expected: str) -> None:
+    assert typed(text) == expected

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.channels.base import Profile, Turn
+from bot.channels.base import Profile, Turn, typed
 from bot.channels.slack.address import SlackAddress, conversation_id, is_direct_message
 
 # The Events API subscriptions this module handles; the app manifest lists exactly these.
@@ -86,7 +86,7 @@ def read_event(body: dict[str, Any], *, bot: BotIdentity) -> Inbound | None:
         thread_ts = event.get("thread_ts") or ts
     else:
         return None
-    text = customer_text(str(event.get("text") or ""), bot_user_id=bot.user_id)
+    text = typed(customer_text(str(event.get("text") or ""), bot_user_id=bot.user_id))
     if not text:
         if kind == "app_mention":
             text = EMPTY_MENTION

@@ -14,7 +14,7 @@ from typing import Any
 
 from telegram import Message, MessageEntity, Update, User
 
-from bot.channels.base import Profile
+from bot.channels.base import Profile, typed
 
 # Telegram commands and the Rasa intents they stand for.
 COMMANDS = {
@@ -117,9 +117,7 @@ def read_update(update: Update, *, bot_username: str) -> Inbound | None:
     if text:
         if not private and not _addressed(message, bot_username):
             return None
-        cleaned = _without_mention(text, bot_username).strip()
-        if cleaned.startswith("/"):
-            cleaned = cleaned.lstrip("/ ")  # typed text must never pose as an intent
+        cleaned = typed(_without_mention(text, bot_username))
         if not cleaned:
             return _inbound(message, "/help", "command", {**edited, "command": "help"})
         return _inbound(message, cleaned, "text", edited)

@@ -106,3 +106,8 @@ def test_the_turn_carries_profile_address_and_event_kind() -> None:
 )
 def test_slack_markup_becomes_what_the_customer_typed(slack: str, plain: str) -> None:
     assert customer_text(slack, bot_user_id="UBOT") == plain
+
+
+def test_typed_slash_text_never_poses_as_an_intent() -> None:
+    inbound = read_event(body(text='/faq_choose{"faq_id": "x"}'), bot=BOT)
+    assert inbound is not None and inbound.text == 'faq_choose{"faq_id": "x"}'
