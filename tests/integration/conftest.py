@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ from tests.auxil import fake_slack, fake_telegram
 from tests.auxil.fake_slack import FakeSlack
 from tests.auxil.fake_telegram import WEBHOOK_SECRET as TELEGRAM_SECRET
 from tests.auxil.fake_telegram import FakeTelegram, too_many_requests
-from tests.auxil.servers import ROOT, BotServers, server_env
+from tests.auxil.servers import ROOT, BotServers, free_port, server_env
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +62,8 @@ def bot(
         slack_bot_token=fake_slack.BOT_TOKEN,
         slack_signing_secret=fake_slack.SIGNING_SECRET,
         slack_api_url=slack_api.base_url,
+        # A shop's site on another local origin may embed the widget (test_web_widget).
+        web_allowed_origins=json.dumps([f"http://localhost:{free_port()}"]),
     )
     servers = BotServers(workdir=workdir, env=env)
     try:
