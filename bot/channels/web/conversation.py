@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from rasa.core.channels.channel import UserMessage
 
-from bot.channels.base import ChannelBase, OnNewMessage, Profile, Turn, run_isolated
+from bot.channels.base import ChannelBase, OnNewMessage, Profile, Turn, run_isolated, typed
 from bot.channels.redact import redact
 from bot.channels.texts import language_of, system_text
 from bot.channels.web.history import BUTTON_TITLE_KEY, conversation_history
@@ -156,7 +156,7 @@ class WebConversations:
 
         turn = Turn(
             sender_id=room,
-            text=message.text,
+            text=message.text if message.title else typed(message.text),  # only clicks send intents
             profile=Profile(
                 platform="web",
                 user_id=session_id,

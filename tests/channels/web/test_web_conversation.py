@@ -214,6 +214,15 @@ def test_a_message_reaches_rasa_with_its_hints_and_the_reply_reaches_every_tab(
     }
 
 
+def test_typed_text_never_poses_as_an_intent_but_a_click_does(
+    chat: WebConversations, rasa: FakeRasa
+) -> None:
+    start(chat)
+    say(chat, "/request_human")
+    say(chat, "/request_human", title="Talk to a person")
+    assert [m.text for m in rasa.received] == ["request_human", "/request_human"]
+
+
 def test_a_resent_message_is_answered_once(
     chat: WebConversations, sio: RecordingSocketServer, rasa: FakeRasa
 ) -> None:
