@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import Services, get_services
-from bot.locale.resolve import resolve_language
+from bot.locale.resolve import resolve_language, supported_language
 
 
 class ActionResolveLanguage(Action):
@@ -25,9 +25,13 @@ class ActionResolveLanguage(Action):
         services = self._services or get_services()
         text = tracker.latest_message.get("text") or ""
         detected = None if text.startswith("/") else services.detector.detect(text)
+        metadata = tracker.latest_message.get("metadata") or {}
         language = resolve_language(
             detected=detected,
             previous=tracker.get_slot("language"),
             default=services.settings.default_language,
+            hint=supported_language(
+                metadata.get("locale_hint"), supported=services.settings.languages
+            ),
         )
         return [SlotSet("language", language)]

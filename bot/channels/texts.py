@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from bot.locale.resolve import supported_language
+
 TEXTS_FILE = Path(__file__).with_name("texts.yml")
 
 
@@ -19,11 +21,7 @@ def _texts() -> dict[str, dict[str, str]]:
 
 def language_of(hint: str | None, *, supported: list[str], default: str) -> str:
     """The supported language a locale hint such as ``de-AT`` or ``pt_BR`` points to."""
-    if hint:
-        base = hint.replace("_", "-").split("-")[0].lower()
-        if base in supported:
-            return base
-    return default
+    return supported_language(hint, supported=supported) or default
 
 
 def system_text(key: str, language: str, *, default: str = "en", **values: Any) -> str:

@@ -76,6 +76,7 @@ class Bot:
 
     def run(self, action: Action, text: str, *, language: str | None = "de",
             intent: str = "faq", entities: list[dict[str, Any]] | None = None,
+            metadata: dict[str, Any] | None = None,
             ) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
         tracker = Tracker.from_dict({
             "sender_id": "conversation-7",
@@ -84,6 +85,7 @@ class Bot:
                 "text": text,
                 "intent": {"name": intent, "confidence": 0.97},
                 "entities": entities or [],
+                "metadata": metadata or {},
             },
             "events": [{"event": "user", "text": text, "input_channel": "rest"}],
         })
@@ -227,9 +229,14 @@ def test_the_no_answer_button_follows_the_language(bot: Bot) -> None:
 # --------------------------------------------------------------------------- language slot
 
 
-def language_after(bot: Bot, text: str, previous: str | None) -> list[dict[str, Any]]:
+def language_after(
+    bot: Bot, text: str, previous: str | None, hint: str | None = None
+) -> list[dict[str, Any]]:
     dispatcher, events = bot.run(
-        ActionResolveLanguage(services=bot.services), text, language=previous
+        ActionResolveLanguage(services=bot.services),
+        text,
+        language=previous,
+        metadata={"locale_hint": hint} if hint else None,
     )
     assert dispatcher.messages == []
     return events
@@ -253,3 +260,10 @@ def test_a_button_payload_keeps_the_language(bot: Bot) -> None:
 
 def test_without_a_language_a_short_message_gets_the_default(bot: Bot) -> None:
     assert language_after(bot, "ok", None) == [SlotSet("language", "en")]
+
+
+def test_a_first_message_that_says_nothing_follows_the_platforms_locale(bot: Bot) -> None:
+    photo = "/unsupported_content"
+    assert language_after(bot, photo, None, hint="de-DE") == [SlotSet("language", "de")]
+    assert language_after(bot, photo, "es", hint="de-DE") == [SlotSet("language", "es")]
+    assert language_after(bot, photo, None, hint="ja-JP") == [SlotSet("language", "en")]

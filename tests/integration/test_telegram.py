@@ -174,6 +174,15 @@ def test_a_photo_gets_a_polite_reply(bot: BotServers, telegram_api: FakeTelegram
     user_event = next(e for e in bot.tracker(f"telegram-{chat}")["events"] if e["event"] == "user")
     assert user_event["metadata"]["content"] == "photo"
 
+    # A German customer whose first message is a photo gets the reply in German.
+    german = new_chat()
+    sticker_sender = customer(german, language="de")
+    post(
+        bot,
+        Update(next(_update_ids), message=message(german, None, photo=photo, user=sticker_sender)),
+    )
+    assert "nur Text" in telegram_api.wait_for("sendMessage", chat_id=german)[0].params["text"]
+
 
 def test_an_edited_message_is_answered(bot: BotServers, telegram_api: FakeTelegram) -> None:
     chat = new_chat()

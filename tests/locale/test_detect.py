@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.locale.detect import LanguageDetector
-from bot.locale.resolve import resolve_language
+from bot.locale.resolve import resolve_language, supported_language
 
 
 @pytest.fixture(scope="module")
@@ -70,3 +70,17 @@ def test_ok_keeps_the_conversation_in_spanish(detector: LanguageDetector) -> Non
     language = resolve_language(detected=detector.detect("ok"), previous=language, default="en")
 
     assert language == "es"
+
+
+def test_the_platform_hint_decides_only_when_the_message_and_the_conversation_do_not() -> None:
+    assert resolve_language(detected=None, previous=None, default="en", hint="de") == "de"
+    assert resolve_language(detected=None, previous="es", default="en", hint="de") == "es"
+    assert resolve_language(detected="es", previous=None, default="en", hint="de") == "es"
+
+
+def test_locale_hints_map_to_supported_languages() -> None:
+    supported = ["en", "es", "de"]
+    assert supported_language("de-AT", supported=supported) == "de"
+    assert supported_language("es_MX", supported=supported) == "es"
+    assert supported_language("ja", supported=supported) is None
+    assert supported_language(None, supported=supported) is None
