@@ -49,6 +49,7 @@ lint: install
 
 test: install lint
 	@$(RUN) frontline faq check
+	@$(RUN) frontline tone check
 	@$(RUN) pytest
 
 test-fast: install

@@ -8,10 +8,10 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.responses import response_text
 from actions.services import Services, get_services
 from bot.faq.matcher import Outcome
 from bot.faq.schema import FaqEntry
+from bot.tone.answers import answer_messages
 
 
 class ActionAnswerFaq(Action):
@@ -25,31 +25,28 @@ class ActionAnswerFaq(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         services = self._services or get_services()
-        language = tracker.get_slot("language") or services.settings.default_language
+        reply = _Reply(services, tracker)
         chosen = next(tracker.get_latest_entity_values("faq_id"), None)
         if chosen:
             entry = services.faq.entry(chosen)
             if entry is None:
                 dispatcher.utter_message(response="utter_faq_gone")
             else:
-                self._answer(dispatcher, entry, language, services)
+                reply.answer(dispatcher, entry)
             return []
         text = tracker.latest_message.get("text") or ""
         result = services.faq.ask(text)
         if result.decision.outcome is Outcome.ANSWER:
-            self._answer(dispatcher, result.entries[0], language, services)
+            reply.answer(dispatcher, result.entries[0])
         elif result.decision.outcome is Outcome.CLARIFY:
-            default = services.settings.default_language
-            buttons = [_choice(entry, language, default) for entry in result.entries]
-            buttons.append(
-                _button(domain, "utter_button_none_of_these", language, "/request_human")
-            )
+            buttons = [reply.choice(entry) for entry in result.entries]
+            buttons.append(reply.button("utter_button_none_of_these", "/request_human"))
             dispatcher.utter_message(response="utter_faq_clarify", buttons=buttons)
         else:
             services.gaps.record(
                 text=text,
-                language=language,
-                channel=tracker.get_latest_input_channel() or "unknown",
+                language=reply.language,
+                channel=reply.channel,
                 conversation_id=tracker.sender_id,
                 candidates=[
                     {"id": hit.entry_id, "score": round(hit.score, 4)}
@@ -58,38 +55,37 @@ class ActionAnswerFaq(Action):
             )
             dispatcher.utter_message(
                 response="utter_faq_no_answer",
-                buttons=[
-                    _button(domain, "utter_button_talk_to_person", language, "/request_human")
-                ],
+                buttons=[reply.button("utter_button_talk_to_person", "/request_human")],
             )
         return []
 
-    @staticmethod
-    def _answer(
-        dispatcher: CollectingDispatcher, entry: FaqEntry, language: str, services: Services
-    ) -> None:
-        default = services.settings.default_language
-        text = entry.answer.get(language) or entry.answer[default]
-        links = [
-            f"[{link.label.get(language) or link.label[default]}]({link.url})"
-            for link in entry.links
-        ]
-        if links:
-            text += "\n\n" + "\n".join(links)
-        buttons = [
-            {
-                "title": button.label.get(language) or button.label[default],
-                "payload": button.payload,
-            }
-            for button in entry.buttons
-        ]
-        dispatcher.utter_message(text=text, buttons=buttons)
 
+class _Reply:
+    """What this turn says, in the conversation's language and the channel's tone."""
 
-def _choice(entry: FaqEntry, language: str, default: str) -> dict[str, str]:
-    payload = "/faq_choose" + json.dumps({"faq_id": entry.id})
-    return {"title": entry.title(language, default), "payload": payload}
+    def __init__(self, services: Services, tracker: Tracker) -> None:
+        self.services = services
+        self.default = services.settings.default_language
+        self.language = tracker.get_slot("language") or self.default
+        self.channel = tracker.get_latest_input_channel() or "rest"
 
+    def answer(self, dispatcher: CollectingDispatcher, entry: FaqEntry) -> None:
+        """The entry's answer for this channel and language; a missing translation is logged."""
+        answer = answer_messages(
+            entry, texts=self.services.texts, channel=self.channel, language=self.language
+        )
+        if answer.missing_translation:
+            self.services.translations.record(
+                entry_id=entry.id, language=self.language, channel=self.channel
+            )
+        for index, message in enumerate(answer.messages):
+            last = index == len(answer.messages) - 1
+            dispatcher.utter_message(text=message, buttons=answer.buttons if last else [])
 
-def _button(domain: dict[str, Any], response: str, language: str, payload: str) -> dict[str, str]:
-    return {"title": response_text(domain, response, language), "payload": payload}
+    def choice(self, entry: FaqEntry) -> dict[str, str]:
+        payload = "/faq_choose" + json.dumps({"faq_id": entry.id})
+        return {"title": entry.title(self.language, self.default), "payload": payload}
+
+    def button(self, key: str, payload: str) -> dict[str, str]:
+        title = self.services.texts.line(key, channel=self.channel, language=self.language)
+        return {"title": title, "payload": payload}

@@ -14,7 +14,9 @@ from bot.faq.service import FaqService
 from bot.locale.detect import LanguageDetector
 from bot.settings import Settings, get_settings
 from bot.store.db import create_database, session_factory
+from bot.store.translations import TranslationGaps
 from bot.store.unanswered import UnansweredLog
+from bot.tone.texts import BotTexts, bot_texts
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,8 @@ class Services:
     faq: FaqService
     detector: LanguageDetector
     gaps: UnansweredLog
+    texts: BotTexts
+    translations: TranslationGaps
 
 
 def build_services(settings: Settings) -> Services:
@@ -48,13 +52,14 @@ def build_services(settings: Settings) -> Services:
         clarify=settings.faq_clarify_threshold,
         max_choices=settings.faq_max_choices,
     )
+    sessions = session_factory(create_database(settings.database_url_or_default))
     return Services(
         settings=settings,
         faq=FaqService(reloader=reloader, encoder=encoder, thresholds=thresholds),
         detector=LanguageDetector(languages=settings.languages),
-        gaps=UnansweredLog(
-            sessions=session_factory(create_database(settings.database_url_or_default))
-        ),
+        gaps=UnansweredLog(sessions=sessions),
+        texts=bot_texts(settings),
+        translations=TranslationGaps(sessions=sessions),
     )
 
 

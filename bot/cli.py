@@ -51,6 +51,20 @@ def _parser() -> argparse.ArgumentParser:
     gaps = faq.add_parser("gaps", help="questions the bot could not answer, most asked first")
     gaps.add_argument("--limit", type=int, default=50)
     gaps.set_defaults(handler=_faq_gaps)
+    try_ = faq.add_parser(
+        "try", help="show exactly what a customer would get for a message, on a channel"
+    )
+    try_.add_argument("message", help="what the customer writes")
+    try_.add_argument("--channel", default="web", help="web, telegram, slack or rest")
+    try_.add_argument("--locale", default=None, help="e.g. de or pt-BR; default: detected")
+    try_.set_defaults(handler=_faq_try)
+
+    tone = commands.add_parser("tone", help="tone and texts").add_subparsers(title="tone commands")
+    tone_check = tone.add_parser(
+        "check", help="lint the bot's texts and the FAQ against the tone profiles"
+    )
+    tone_check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    tone_check.set_defaults(handler=_tone_check)
 
     evaluate = commands.add_parser("eval", help="benchmarks").add_subparsers(title="eval commands")
     faq_eval = evaluate.add_parser(
@@ -107,16 +121,64 @@ def _faq_check(args: argparse.Namespace) -> int:
 
 def _faq_gaps(args: argparse.Namespace) -> int:
     from bot.store.db import create_database, session_factory
+    from bot.store.translations import TranslationGaps
     from bot.store.unanswered import UnansweredLog
 
-    engine = create_database(get_settings().database_url_or_default)
-    gaps = UnansweredLog(sessions=session_factory(engine)).gaps(limit=args.limit)
-    if not gaps:
-        print("No unanswered questions logged.")
+    sessions = session_factory(create_database(get_settings().database_url_or_default))
+    gaps = UnansweredLog(sessions=sessions).gaps(limit=args.limit)
+    print("Questions the bot could not answer:" if gaps else "No unanswered questions logged.")
     for gap in gaps:
         closest = ", ".join(f"{c['id']} ({c['score']})" for c in gap.candidates[:2]) or "-"
         print(f"{gap.times:>4}x  [{gap.language}] {gap.text}    closest: {closest}")
+    missing = TranslationGaps(sessions=sessions).gaps(limit=args.limit)
+    if missing:
+        print("\nAnswers customers needed in a language they are not written in yet:")
+    for item in missing:
+        print(f"{item.times:>4}x  {item.entry_id} in {item.language}")
     return 0
+
+
+def _faq_try(args: argparse.Namespace) -> int:
+    from bot.preview import preview
+
+    settings = get_settings()
+    for line in preview(settings, args.message, channel=args.channel, locale=args.locale):
+        print(line)
+    return 0
+
+
+def _tone_check(args: argparse.Namespace) -> int:
+    from bot.faq.loader import load_knowledge_base
+    from bot.faq.schema import KnowledgeBaseInvalid
+    from bot.tone.catalog import CatalogError, load_catalog
+    from bot.tone.profiles import ToneConfigError, load_tone_book
+    from bot.tone.review import review, summary
+
+    settings = get_settings()
+    try:
+        tone = load_tone_book(settings.tone_file, languages=settings.languages)
+        catalog = load_catalog(settings.responses_dir)
+        kb = load_knowledge_base(settings.faq_dir, default_language=settings.default_language)
+    except (ToneConfigError, CatalogError, KnowledgeBaseInvalid) as invalid:
+        print(f"ERROR   {invalid}")
+        return 1
+    findings = review(catalog, kb, tone, default=settings.default_language)
+    for finding in findings:
+        print(finding)
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    missing = {lang: n for lang, n in summary(kb, settings.languages).items() if n}
+    print(
+        f"{len(catalog.names())} texts x {len(settings.languages)} languages, {len(kb)} FAQ "
+        f"entries, {len(tone.profiles)} profiles: {errors} error(s), {warnings} warning(s)."
+    )
+    if missing:
+        counts = ", ".join(f"{lang} {n}" for lang, n in sorted(missing.items()))
+        print(
+            f"FAQ answers not written yet, sent in {settings.default_language} with a note: "
+            f"{counts}."
+        )
+    return 1 if errors or (args.strict and warnings) else 0
 
 
 if __name__ == "__main__":

@@ -51,7 +51,18 @@ class Settings(BaseSettings):
     default_language: str = Field(
         default="en", description="Answer language when nothing else decides."
     )
-    languages: list[str] = Field(default=["en", "es", "de"], description="Supported languages.")
+    languages: list[str] = Field(
+        default=["en", "es", "de", "fr", "pt", "ar"], description="Supported languages."
+    )
+
+    # Tone and texts.
+    tone_file: Path = Field(
+        default=PROJECT_ROOT / "tone.yml", description="Tone profiles per channel and language."
+    )
+    responses_dir: Path = Field(
+        default=PROJECT_ROOT / "data" / "responses",
+        description="The bot's texts, one <language>.yml per language.",
+    )
 
     # The FAQ engine.
     encoder: str = Field(

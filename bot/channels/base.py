@@ -128,7 +128,7 @@ class Outgoing:
             attachment=str(attachment) if isinstance(attachment, str) else None,
         )
 
-    def as_text(self, *, language: str = "en", default: str = "en") -> str:
+    def as_text(self, *, language: str = "en", channel: str | None = None) -> str:
         """The whole message as markdown-lite text, for platforms without buttons."""
         parts = [self.text] if self.text else []
         if self.image:
@@ -136,7 +136,7 @@ class Outgoing:
         if self.attachment:
             parts.append(self.attachment)
         if self.buttons:
-            lines = [system_text("choose_option", language, default=default)]
+            lines = [system_text("choose_option", language, channel=channel)]
             lines += [
                 f"{i}. {b.title}" + (f" ({b.url})" if b.url else "")
                 for i, b in enumerate(self.buttons, 1)

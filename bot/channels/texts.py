@@ -1,22 +1,16 @@
-"""The channels' own texts (``texts.yml``), in the customer's language."""
+"""The channels' own texts (``sys_*`` in ``data/responses/``), in the customer's language.
+
+Channels speak for themselves only when Rasa cannot be asked: a failure, or a
+message refused before it reached the bot.
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.locale.resolve import supported_language
-
-TEXTS_FILE = Path(__file__).with_name("texts.yml")
-
-
-@lru_cache(maxsize=1)
-def _texts() -> dict[str, dict[str, str]]:
-    data = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
-    return {str(key): {str(k): str(v) for k, v in value.items()} for key, value in data.items()}
+from bot.settings import get_settings
+from bot.tone.texts import bot_texts
 
 
 def language_of(hint: str | None, *, supported: list[str], default: str) -> str:
@@ -24,8 +18,8 @@ def language_of(hint: str | None, *, supported: list[str], default: str) -> str:
     return supported_language(hint, supported=supported) or default
 
 
-def system_text(key: str, language: str, *, default: str = "en", **values: Any) -> str:
-    """The text ``key`` in ``language`` (or ``default``), with placeholders filled."""
-    variants = _texts()[key]
-    template = variants.get(language) or variants[default]
-    return template.format(**values)
+def system_text(key: str, language: str, *, channel: str | None = None, **values: Any) -> str:
+    """The text ``sys_<key>`` in ``language``, in the tone of ``channel``."""
+    return bot_texts(get_settings()).line(
+        f"sys_{key}", channel=channel, language=language, **values
+    )

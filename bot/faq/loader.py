@@ -208,11 +208,8 @@ class _EntryParser:
             if "question" in missing
             else self._localized("question", raw["question"], require_default=True)
         )
-        answer = (
-            None
-            if "answer" in missing
-            else self._localized("answer", raw["answer"], require_default=True)
-        )
+        registers: dict[str, dict[str, str]] = {}
+        answer = None if "answer" in missing else self._answer(raw["answer"], registers)
         variants = self._variants(raw.get("variants") or {})
         tags = [] if "tags" in missing else self._strings("tags", raw["tags"])
         owner = None if "owner" in missing else self._text("owner", raw["owner"])
@@ -236,6 +233,7 @@ class _EntryParser:
             last_reviewed=reviewed,
             links=tuple(link for link in links if link),
             buttons=tuple(button for button in buttons if button),
+            registers=registers,
             source=self.file,
         )
 
@@ -265,6 +263,39 @@ class _EntryParser:
                 result[lang] = text.strip()
         if require_default and self.default_language not in value:
             self.fail(field, f"is missing the default language '{self.default_language}'")
+        return result
+
+    def _answer(self, value: Any, registers: dict[str, dict[str, str]]) -> dict[str, str] | None:
+        """Answers per language: one text, or ``formal`` and ``casual`` variants."""
+        if not isinstance(value, dict):
+            return self._localized("answer", value, require_default=True)
+        plain = {lang: text for lang, text in value.items() if not isinstance(text, dict)}
+        result = self._localized("answer", plain, require_default=False) if plain else {}
+        for lang, variants in value.items():
+            if not isinstance(variants, dict):
+                continue
+            where = f"answer.{lang}"
+            if not isinstance(lang, str) or not LANGUAGE_PATTERN.match(lang):
+                self.fail(where, "is not a language code such as 'en' or 'pt-BR'")
+                continue
+            unknown = sorted(set(map(str, variants)) - {"formal", "casual"})
+            if unknown or not variants:
+                self.fail(where, "register variants must be 'formal' and/or 'casual'")
+                continue
+            texts = {}
+            for register, text in variants.items():
+                if not isinstance(text, str) or not text.strip():
+                    self.fail(f"{where}.{register}", "must be non-empty text")
+                else:
+                    texts[str(register)] = text.strip()
+            if texts:
+                registers[lang] = {
+                    "formal": texts.get("formal") or texts["casual"],
+                    "casual": texts.get("casual") or texts["formal"],
+                }
+                result = {**(result or {}), lang: registers[lang]["formal"]}
+        if self.default_language not in value:
+            self.fail("answer", f"is missing the default language '{self.default_language}'")
         return result
 
     def _variants(self, value: Any) -> dict[str, tuple[str, ...]]:

@@ -67,6 +67,8 @@ class FaqEntry:
     variants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     links: tuple[Link, ...] = ()
     buttons: tuple[Button, ...] = ()
+    registers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Per language, ``formal`` and ``casual`` answers where the editor wrote both."""
 
     def phrasings(self) -> list[tuple[str, str]]:
         """Every (language, text) a customer's message is matched against."""
@@ -74,6 +76,14 @@ class FaqEntry:
         for lang, variants in self.variants.items():
             texts.extend((lang, text) for text in variants)
         return texts
+
+    def answer_in(self, language: str) -> Mapping[str, str] | None:
+        """The answer's register variants in ``language``; None if it has no answer there."""
+        if language in self.registers:
+            return self.registers[language]
+        if language in self.answer:
+            return {"formal": self.answer[language], "casual": self.answer[language]}
+        return None
 
     def title(self, language: str, default_language: str) -> str:
         """The canonical question in ``language``, else in the default language."""

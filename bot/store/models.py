@@ -63,3 +63,15 @@ class ButtonPayload(Base):  # type: ignore[misc,valid-type]
     token = Column(String(64), primary_key=True)
     payload = Column(Text, nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class MissingTranslation(Base):  # type: ignore[misc,valid-type]
+    """An FAQ answer a customer needed in a language it is not written in yet."""
+
+    __tablename__ = "missing_translations"
+
+    id = Column(Integer, primary_key=True)
+    asked_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    entry_id = Column(String(255), nullable=False)
+    language = Column(String(16), nullable=False)
+    channel = Column(String(32), nullable=False)

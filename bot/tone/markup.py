@@ -175,3 +175,16 @@ def to_plain(spans: list[Span]) -> str:
     return "".join(
         f"{span.text} ({span.url})" if span.url is not None else span.text for span in spans
     )
+
+
+def to_markdown(spans: list[Span]) -> str:
+    """Markdown-lite again: the inverse of :func:`parse`."""
+    out = []
+    for span in spans:
+        body = span.text
+        if span.url is not None:
+            body = f"[{body}]({span.url})"
+        if span.bold and body.strip():
+            body = f"**{body}**"
+        out.append(body)
+    return "".join(out).strip()

@@ -30,7 +30,9 @@ from bot.locale.detect import LanguageDetector
 from bot.settings import PROJECT_ROOT, Settings
 from bot.store.db import create_database, session_factory
 from bot.store.models import UnansweredQuestion
+from bot.store.translations import TranslationGaps
 from bot.store.unanswered import UnansweredLog
+from bot.tone.texts import bot_texts
 from tests.auxil.fake_encoder import FakeEncoder
 from tests.auxil.faq_files import faq_entry, write_faq
 
@@ -42,26 +44,37 @@ ENTRIES = [
         "reset-password",
         question={"en": "How do I reset my password?", "de": "Wie setze ich mein Passwort zurück?"},
         answer={"en": "Click Forgot password on the sign-in page.", "de": RESET_DE},
-        links=[{
-            "url": "https://shop.example/account/password",
-            "label": {"en": "Reset your password", "de": "Passwort zurücksetzen"},
-        }],
-        buttons=[{
-            "label": {"en": "Talk to a person", "de": "Mit einem Menschen sprechen"},
-            "payload": "/request_human",
-        }],
+        links=[
+            {
+                "url": "https://shop.example/account/password",
+                "label": {"en": "Reset your password", "de": "Passwort zurücksetzen"},
+            }
+        ],
+        buttons=[
+            {
+                "label": {"en": "Talk to a person", "de": "Mit einem Menschen sprechen"},
+                "payload": "/request_human",
+            }
+        ],
     ),
     faq_entry(
         "change-address",
-        question={"en": "How do I change my saved address?",
-                  "de": "Wie ändere ich meine gespeicherte Adresse?"},
+        question={
+            "en": "How do I change my saved address?",
+            "de": "Wie ändere ich meine gespeicherte Adresse?",
+        },
         variants={"de": ["Adresse ändern im Konto"]},
-        answer={"en": "Go to My account.", "de": "Gehen Sie zu Mein Konto."},
+        answer={
+            "en": "Go to My account.",
+            "de": {"formal": "Gehen Sie zu Mein Konto.", "casual": "Geh zu Mein Konto."},
+        },
     ),
     faq_entry(
         "change-order-address",
-        question={"en": "Can I change the delivery address of my order?",
-                  "de": "Kann ich die Lieferadresse meiner Bestellung ändern?"},
+        question={
+            "en": "Can I change the delivery address of my order?",
+            "de": "Kann ich die Lieferadresse meiner Bestellung ändern?",
+        },
         variants={"de": ["Adresse ändern bei Bestellung"]},
         answer={"en": "Until the order ships.", "de": ORDER_ADDRESS_DE},
     ),
@@ -74,21 +87,30 @@ class Bot:
     domain: dict[str, Any]
     sessions: sessionmaker[Session]
 
-    def run(self, action: Action, text: str, *, language: str | None = "de",
-            intent: str = "faq", entities: list[dict[str, Any]] | None = None,
-            metadata: dict[str, Any] | None = None,
-            ) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
-        tracker = Tracker.from_dict({
-            "sender_id": "conversation-7",
-            "slots": {"language": language},
-            "latest_message": {
-                "text": text,
-                "intent": {"name": intent, "confidence": 0.97},
-                "entities": entities or [],
-                "metadata": metadata or {},
-            },
-            "events": [{"event": "user", "text": text, "input_channel": "rest"}],
-        })
+    def run(
+        self,
+        action: Action,
+        text: str,
+        *,
+        language: str | None = "de",
+        intent: str = "faq",
+        entities: list[dict[str, Any]] | None = None,
+        metadata: dict[str, Any] | None = None,
+        channel: str = "rest",
+    ) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
+        tracker = Tracker.from_dict(
+            {
+                "sender_id": "conversation-7",
+                "slots": {"language": language},
+                "latest_message": {
+                    "text": text,
+                    "intent": {"name": intent, "confidence": 0.97},
+                    "entities": entities or [],
+                    "metadata": metadata or {},
+                },
+                "events": [{"event": "user", "text": text, "input_channel": channel}],
+            }
+        )
         dispatcher = CollectingDispatcher()
         events = asyncio.run(action.run(dispatcher, tracker, self.domain))
         return dispatcher, events
@@ -111,9 +133,7 @@ def domain() -> dict[str, Any]:
 
 
 @pytest.fixture
-def bot(
-    tmp_path: Path, detector: LanguageDetector, domain: dict[str, Any]
-) -> Iterator[Bot]:
+def bot(tmp_path: Path, detector: LanguageDetector, domain: dict[str, Any]) -> Iterator[Bot]:
     folder = tmp_path / "faq"
     folder.mkdir()
     write_faq(folder / "faq.yml", ENTRIES)
@@ -122,8 +142,9 @@ def bot(
     reloader.check()
     assert len(reloader.index.kb) == 3
     sessions = session_factory(create_database(f"sqlite:///{tmp_path / 'frontline.db'}"))
+    settings = Settings(var_dir=tmp_path, default_language="en")
     services = Services(
-        settings=Settings(var_dir=tmp_path, default_language="en"),
+        settings=settings,
         faq=FaqService(
             reloader=reloader,
             encoder=encoder,
@@ -131,6 +152,8 @@ def bot(
         ),
         detector=detector,
         gaps=UnansweredLog(sessions=sessions),
+        texts=bot_texts(settings),
+        translations=TranslationGaps(sessions=sessions),
     )
     yield Bot(services, domain, sessions)
     reloader.stop()
@@ -149,11 +172,35 @@ def test_a_clear_question_is_answered_in_the_conversations_language(bot: Bot) ->
     assert bot.services.gaps.gaps() == []
 
 
-def test_the_answer_falls_back_to_the_default_language(bot: Bot) -> None:
+def test_a_missing_translation_comes_in_the_default_language_with_a_note_and_is_logged(
+    bot: Bot,
+) -> None:
     message = bot.faq("Wie setze ich mein Passwort zurück?", language="es")
 
-    assert message["text"].startswith("Click Forgot password on the sign-in page.")
-    assert "[Reset your password](https://shop.example/account/password)" in message["text"]
+    note, answer, link = message["text"].split("\n\n")
+    assert (
+        note == "Esta respuesta todavía no está disponible en español, así que aquí está en inglés:"
+    )
+    assert answer == "Click Forgot password on the sign-in page."
+    assert link == "[Reset your password](https://shop.example/account/password)"
+    [gap] = bot.services.translations.gaps()
+    assert (gap.entry_id, gap.language, gap.times) == ("reset-password", "es", 1)
+
+
+def test_the_answer_takes_the_register_and_length_of_the_channel(bot: Bot) -> None:
+    def chosen(channel: str) -> list[dict[str, Any]]:
+        dispatcher, _ = bot.run(
+            ActionAnswerFaq(services=bot.services),
+            '/faq_choose{"faq_id": "change-address"}',
+            intent="faq_choose",
+            entities=[{"entity": "faq_id", "value": "change-address"}],
+            channel=channel,
+        )
+        return dispatcher.messages
+
+    assert [m["text"] for m in chosen("telegram")] == ["Geh zu Mein Konto."]
+    assert [m["text"] for m in chosen("slack")] == ["Gehen Sie zu Mein Konto."]
+    assert [m["text"] for m in chosen("web")] == ["Gehen Sie zu Mein Konto."]
 
 
 def test_a_chosen_entry_is_answered_by_its_id(bot: Bot) -> None:
@@ -215,7 +262,9 @@ def test_a_question_without_an_answer_offers_a_person_and_is_logged(bot: Bot) ->
     with bot.sessions() as session:
         (row,) = session.scalars(select(UnansweredQuestion)).all()
     assert (row.text, row.channel, row.conversation_id) == (
-        "Wann kommt der Weihnachtsmann?", "rest", "conversation-7"
+        "Wann kommt der Weihnachtsmann?",
+        "rest",
+        "conversation-7",
     )
 
 
@@ -229,9 +278,8 @@ def test_the_no_answer_button_follows_the_language(bot: Bot) -> None:
 # --------------------------------------------------------------------------- language slot
 
 
-def language_after(
-    bot: Bot, text: str, previous: str | None, hint: str | None = None
-) -> list[dict[str, Any]]:
+def language_after(bot: Bot, text: str, previous: str | None, hint: str | None = None) -> str:
+    """The ``language`` slot after the mapping action ran (``language_pinned`` stays off)."""
     dispatcher, events = bot.run(
         ActionResolveLanguage(services=bot.services),
         text,
@@ -239,31 +287,30 @@ def language_after(
         metadata={"locale_hint": hint} if hint else None,
     )
     assert dispatcher.messages == []
-    return events
+    assert events[1] == SlotSet("language_pinned", False)
+    return str(events[0]["value"])
 
 
 def test_the_language_follows_a_spanish_message(bot: Bot) -> None:
-    assert language_after(bot, "¿Cuánto tarda el envío a mi país?", "de") == [
-        SlotSet("language", "es")
-    ]
+    assert language_after(bot, "¿Cuánto tarda el envío a mi país?", "de") == "es"
 
 
 def test_a_short_message_keeps_the_language(bot: Bot) -> None:
-    assert language_after(bot, "ok", "es") == [SlotSet("language", "es")]
+    assert language_after(bot, "ok", "es") == "es"
 
 
 def test_a_button_payload_keeps_the_language(bot: Bot) -> None:
     payload = '/faq_choose{"faq_id": "change-order-address"}'
 
-    assert language_after(bot, payload, "de") == [SlotSet("language", "de")]
+    assert language_after(bot, payload, "de") == "de"
 
 
 def test_without_a_language_a_short_message_gets_the_default(bot: Bot) -> None:
-    assert language_after(bot, "ok", None) == [SlotSet("language", "en")]
+    assert language_after(bot, "ok", None) == "en"
 
 
 def test_a_first_message_that_says_nothing_follows_the_platforms_locale(bot: Bot) -> None:
     photo = "/unsupported_content"
-    assert language_after(bot, photo, None, hint="de-DE") == [SlotSet("language", "de")]
-    assert language_after(bot, photo, "es", hint="de-DE") == [SlotSet("language", "es")]
-    assert language_after(bot, photo, None, hint="ja-JP") == [SlotSet("language", "en")]
+    assert language_after(bot, photo, None, hint="de-DE") == "de"
+    assert language_after(bot, photo, "es", hint="de-DE") == "es"
+    assert language_after(bot, photo, None, hint="ja-JP") == "en"

@@ -92,6 +92,7 @@ class BotServers:
         endpoints.write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
             "tracker_store:\n  type: bot.store.tracker_store.UrlTrackerStore\n"
+            "nlg:\n  type: bot.tone.nlg.ToneNLG\n"
         )
         command = [
             str(BIN / "rasa"),

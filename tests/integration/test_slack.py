@@ -340,7 +340,7 @@ def test_a_failed_turn_is_apologised_for_and_the_channel_keeps_working(
     send(bot, event(user=user, channel=channel, text="are you a bot?"))
 
     apologies = slack_api.wait_for("chat.postMessage", count=2, channel=channel)
-    assert "algo ha fallado" in apologies[-1].params["text"]  # in the customer's language
+    assert "Algo ha fallado" in apologies[-1].params["text"]  # in the customer's language
     rasa_log = bot.log("rasa").read_text()
     assert "slack: failed to handle event" in rasa_log
 

@@ -211,7 +211,7 @@ def test_too_long_and_too_fast_get_clear_errors_and_never_reach_the_bot(
     too_long = "x" * 2001
     ask(page, too_long)
     alert = page.get_by_role("alert")
-    expect(alert).to_contain_text("too long for me: 2000 characters at most")
+    expect(alert).to_contain_text("too long for me: 2,000 characters at most")  # locale-formatted
     expect(page.get_by_label("Your message")).to_have_value(too_long)  # given back to edit
     expect(page.locator(".msg-user")).to_have_count(0)
 

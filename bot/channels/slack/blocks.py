@@ -36,10 +36,10 @@ class SlackMessage:
     blocks: tuple[dict[str, Any], ...] = ()
 
 
-def render(outgoing: Outgoing, *, language: str, default: str) -> list[SlackMessage]:
+def render(outgoing: Outgoing, *, language: str) -> list[SlackMessage]:
     """``outgoing`` as the Slack messages to post, in order."""
     if not fits_block_kit(outgoing.buttons):
-        text = outgoing.as_text(language=language, default=default)
+        text = outgoing.as_text(language=language, channel="slack")
         return [SlackMessage(text=chunk) for chunk in mrkdwn_chunks(text)]
     messages = [SlackMessage(text=chunk) for chunk in mrkdwn_chunks(outgoing.text)]
     if outgoing.image:

@@ -51,7 +51,7 @@ class SlackOutput(FrontlineOutput):
             self._destination(recipient_id) if callable(self._destination) else self._destination
         )
         address = destination.address
-        for part in render(message, language=destination.language, default=self._default_language):
+        for part in render(message, language=destination.language):
             await self._client.chat_postMessage(
                 channel=address.channel_id,
                 thread_ts=address.thread_ts,

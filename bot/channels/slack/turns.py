@@ -96,7 +96,7 @@ class SlackTurns:
             )
 
         async def apologise() -> None:
-            text = system_text("internal_error", language, default=self._default_language)
+            text = system_text("internal_error", language, channel="slack")
             await self._output(inbound, language).send(inbound.sender_id, Outgoing(text=text))
 
         await run_isolated("slack", what, work(), apology=apologise)

@@ -164,7 +164,7 @@ class TelegramInput(ChannelBase, InputChannel):
                 supported=self._settings.languages,
                 default=self._settings.default_language,
             )
-            text = system_text("internal_error", language)
+            text = system_text("internal_error", language, channel="telegram")
             await self._output(inbound).send(inbound.sender_id, Outgoing(text=text))
 
         await run_isolated("telegram", f"update {update.update_id}", work(), apology=apologise)

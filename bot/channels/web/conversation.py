@@ -84,7 +84,7 @@ class WebConversations:
         except Exception as error:
             log.error("web: could not look up a session: %s", redact(repr(error)))
             locale = data.get("locale") if isinstance(data, dict) else None
-            text = system_text("internal_error", self._language(locale))
+            text = system_text("internal_error", self._language(locale), channel="web")
             return {"code": "internal_error", "text": text, "id": None}
         resumed = session_id == requested
         await self.sio.enter_room(sid, conversation_id(session_id))
@@ -117,7 +117,7 @@ class WebConversations:
         language = self._language(message.locale)
         refusal = self.gate.check(session_id, message.text, now=self.clock())
         if refusal is not None:
-            text = refusal.text(language, default=self.default_language)
+            text = refusal.text(language)
             await self._refuse(sid, {"code": refusal.code, "text": text, "id": message.message_id})
             return {"status": "refused", "id": message.message_id}
 
@@ -125,7 +125,7 @@ class WebConversations:
         work = self._deliver(sid, session_id, message, passed_on)
 
         async def apologise() -> None:
-            text = system_text("internal_error", language, default=self.default_language)
+            text = system_text("internal_error", language, channel="web")
             await self._refuse(
                 sid, {"code": "internal_error", "text": text, "id": message.message_id}
             )

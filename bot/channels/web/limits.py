@@ -1,7 +1,7 @@
 """What a widget session may send: messages up to a size, at most so many a minute.
 
 A refused message never reaches Rasa; the widget shows the refusal's text, in the
-customer's language, from ``bot/channels/texts.yml``.
+customer's language, from ``data/responses/``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ class Refusal:
     code: Literal["too_long", "rate_limited"]
     values: dict[str, Any] = field(default_factory=dict)
 
-    def text(self, language: str, *, default: str = "en") -> str:
-        return system_text(self.code, language, default=default, **self.values)
+    def text(self, language: str) -> str:
+        return system_text(self.code, language, channel="web", **self.values)
 
 
 class MessageGate:

@@ -13,7 +13,7 @@ from bot.channels.slack.blocks import (
 
 
 def rendered(outgoing: Outgoing) -> list:
-    return render(outgoing, language="en", default="en")
+    return render(outgoing, language="en")
 
 
 def test_bold_and_links_become_mrkdwn() -> None:

@@ -23,7 +23,8 @@
       options: "Options",
       connecting: "Connecting…",
       failed: "Sorry, that did not work. Please try again.",
-      noScript: "The chat could not load. Please reload the page."
+      noScript: "The chat could not load. Please reload the page.",
+      language: "Language"
     },
     es: {
       title: "Habla con nosotros",
@@ -39,7 +40,8 @@
       options: "Opciones",
       connecting: "Conectando…",
       failed: "Lo siento, no ha funcionado. Inténtalo de nuevo.",
-      noScript: "El chat no se pudo cargar. Vuelve a cargar la página."
+      noScript: "El chat no se pudo cargar. Vuelve a cargar la página.",
+      language: "Idioma"
     },
     de: {
       title: "Chatten Sie mit uns",
@@ -55,16 +57,79 @@
       options: "Optionen",
       connecting: "Verbinde…",
       failed: "Das hat leider nicht geklappt. Bitte versuchen Sie es noch einmal.",
-      noScript: "Der Chat konnte nicht geladen werden. Bitte laden Sie die Seite neu."
+      noScript: "Der Chat konnte nicht geladen werden. Bitte laden Sie die Seite neu.",
+      language: "Sprache"
+    },
+    fr: {
+      title: "Discutez avec nous",
+      intro: "Bonjour\u00a0! Posez votre question, par exemple «\u00a0Comment réinitialiser mon mot de passe\u00a0?\u00a0»",
+      label: "Votre message",
+      placeholder: "Écrivez votre question…",
+      hint: "Appuyez sur Entrée pour envoyer, sur Maj+Entrée pour aller à la ligne.",
+      send: "Envoyer",
+      typing: "L’assistant est en train d’écrire…",
+      close: "Fermer le chat",
+      you: "Vous",
+      bot: "Assistant",
+      options: "Options",
+      connecting: "Connexion…",
+      failed: "Désolé, cela n’a pas fonctionné. Veuillez réessayer.",
+      noScript: "Le chat n’a pas pu se charger. Veuillez recharger la page.",
+      language: "Langue"
+    },
+    pt: {
+      title: "Fale com a gente",
+      intro: "Olá! Faça uma pergunta, por exemplo: “Como redefino minha senha?”",
+      label: "Sua mensagem",
+      placeholder: "Digite sua pergunta…",
+      hint: "Pressione Enter para enviar e Shift+Enter para pular uma linha.",
+      send: "Enviar",
+      typing: "O assistente está digitando…",
+      close: "Fechar o chat",
+      you: "Você",
+      bot: "Assistente",
+      options: "Opções",
+      connecting: "Conectando…",
+      failed: "Desculpe, não deu certo. Tente de novo.",
+      noScript: "Não foi possível carregar o chat. Recarregue a página.",
+      language: "Idioma"
+    },
+    ar: {
+      title: "الدردشة معنا",
+      intro: "مرحبًا! يمكنك طرح أي سؤال، مثل: «كيف يمكنني إعادة تعيين كلمة المرور؟»",
+      label: "رسالتك",
+      placeholder: "اكتب سؤالك…",
+      hint: "Enter للإرسال، وShift+Enter لبدء سطر جديد.",
+      send: "إرسال",
+      typing: "المساعد يكتب…",
+      close: "إغلاق الدردشة",
+      you: "أنت",
+      bot: "المساعد",
+      options: "خيارات",
+      connecting: "جارٍ الاتصال…",
+      failed: "عذرًا، لم تنجح العملية. يُرجى المحاولة مرة أخرى.",
+      noScript: "تعذّر تحميل الدردشة. يُرجى إعادة تحميل الصفحة.",
+      language: "اللغة"
     }
   };
+  // The language selector: each language in its own name, in this order.
+  var LANGUAGES = [
+    ["en", "English"], ["es", "Español"], ["de", "Deutsch"],
+    ["fr", "Français"], ["pt", "Português"], ["ar", "العربية"]
+  ];
+  var RTL = { ar: true };
   var SESSION_KEY = "frontline.web.session";
+  var LANGUAGE_KEY = "frontline.web.language";
   var MARKUP = /\*\*(.+?)\*\*|\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)/g;
   var TYPING_TIMEOUT_MS = 60000;
 
-  var locale = navigator.language || "";
+  function known(code) { return Object.prototype.hasOwnProperty.call(STRINGS, code); }
+
+  // The locale hint is the browser's language until the customer picks one in the
+  // selector; from then on (and on later visits) it is the chosen language's code.
+  var locale = storedLanguage() || navigator.language || "";
   var base = locale.toLowerCase().split(/[-_]/)[0];
-  var lang = Object.prototype.hasOwnProperty.call(STRINGS, base) ? base : "en";
+  var lang = known(base) ? base : "en";
   var t = STRINGS[lang];
   var timezone = "";
   try { timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* no hint */ }
@@ -72,6 +137,7 @@
 
   function $(id) { return document.getElementById(id); }
   var log = $("chat-log");
+  var picker = null;         // the language <select>, built by languagePicker()
   var input = $("chat-input");
   var form = $("chat-form");
   var typing = $("chat-typing");
@@ -86,17 +152,36 @@
   var shown = new Set();     // ids of user messages on screen (a tab's own, or echoed)
   var typingTimer = null;
 
+  function direction() { return RTL[lang] ? "rtl" : "ltr"; }
+
   function applyStrings() {
     document.documentElement.lang = lang;
+    document.documentElement.dir = direction();
     document.title = t.title;
     $("chat-title").textContent = t.title;
-    $("chat-intro").textContent = t.intro;
+    var intro = $("chat-intro");   // gone once a history is restored
+    if (intro) intro.textContent = t.intro;
     $("chat-typing-text").textContent = t.typing;
     $("chat-input-label").textContent = t.label;
     $("chat-hint").textContent = t.hint;
     $("chat-send").textContent = t.send;
     $("chat-close-text").textContent = t.close;
     input.placeholder = t.placeholder;
+    if (picker) {
+      picker.setAttribute("aria-label", t.language);
+      picker.value = lang;
+    }
+    // What is already on screen: the screen-reader speaker names and option groups.
+    log.querySelectorAll(".msg-speaker").forEach(function (speaker) {
+      speaker.textContent = speakerName(speaker.dataset.who);
+    });
+    log.querySelectorAll(".choices").forEach(function (group) {
+      group.setAttribute("aria-label", t.options);
+    });
+    if (connection.textContent) connection.textContent = t.connecting;
+  }
+
+  function applyEmbed() {
     if (embedded) {
       document.body.classList.add("embed");
       $("chat-close").hidden = false;
@@ -146,6 +231,8 @@
     if (position < text.length) target.appendChild(document.createTextNode(text.slice(position)));
   }
 
+  function speakerName(who) { return (who === "user" ? t.you : t.bot) + ": "; }
+
   function addMessage(who, text) {
     var item = document.createElement("div");
     item.className = "msg msg-" + who;
@@ -153,8 +240,9 @@
       var paragraph = document.createElement("p");
       paragraph.className = "msg-text";
       var speaker = document.createElement("span");
-      speaker.className = "visually-hidden";
-      speaker.textContent = (who === "user" ? t.you : t.bot) + ": ";
+      speaker.className = "visually-hidden msg-speaker";
+      speaker.dataset.who = who;
+      speaker.textContent = speakerName(who);
       paragraph.appendChild(speaker);
       if (who === "bot") renderMarkup(paragraph, text);
       else paragraph.appendChild(document.createTextNode(text));
@@ -197,6 +285,7 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "choice";
+      button.dir = "auto";
       button.textContent = choice.title;
       button.disabled = answered;
       button.addEventListener("click", function () {
@@ -246,6 +335,79 @@
 
   function storeSession(id) {
     try { window.localStorage.setItem(SESSION_KEY, id); } catch (e) { /* this tab only */ }
+  }
+
+  /* ---- language selector ---- */
+
+  function storedLanguage() {
+    try {
+      var code = window.localStorage.getItem(LANGUAGE_KEY);
+      return code && known(code) ? code : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function storeLanguage(code) {
+    try { window.localStorage.setItem(LANGUAGE_KEY, code); } catch (e) { /* this page only */ }
+  }
+
+  function nameOf(code) {
+    for (var i = 0; i < LANGUAGES.length; i++) if (LANGUAGES[i][0] === code) return LANGUAGES[i][1];
+    return code;
+  }
+
+  function languagePicker() {
+    var select = document.createElement("select");
+    select.id = "chat-language";
+    select.className = "chat-language";
+    LANGUAGES.forEach(function (entry) {
+      var option = document.createElement("option");
+      option.value = entry[0];
+      option.lang = entry[0];
+      option.dir = RTL[entry[0]] ? "rtl" : "ltr";
+      option.textContent = entry[1];
+      select.appendChild(option);
+    });
+    $("chat-close").before(select);
+    return select;
+  }
+
+  // Switch the page's strings and direction, remember the choice, use it as the locale
+  // hint, and tell the bot the way a button click would (payload, shown as its title).
+  function chooseLanguage(code, focusInput) {
+    if (!known(code) || code === lang) return;
+    lang = code;
+    t = STRINGS[lang];
+    locale = code;
+    storeLanguage(code);
+    applyStrings();
+    if (focusInput) input.focus();
+    send('/choose_language{"requested_language": "' + code + '"}', nameOf(code));
+  }
+
+  function wirePicker() {
+    // Arrow keys (and type-ahead) on a closed list change the value at every press, so a
+    // change that follows a key is only taken when the customer presses Enter or leaves
+    // the list; a pick from the opened list (mouse, touch, Enter in the popup) counts at once.
+    var keyed = false;
+    var keyedTimer = null;
+    picker.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        if (picker.value !== lang) {
+          event.preventDefault();
+          chooseLanguage(picker.value, true);
+        }
+        return;
+      }
+      keyed = true;
+      clearTimeout(keyedTimer);
+      keyedTimer = setTimeout(function () { keyed = false; }, 100);
+    });
+    picker.addEventListener("change", function () {
+      if (!keyed) chooseLanguage(picker.value, true);
+    });
+    picker.addEventListener("blur", function () { chooseLanguage(picker.value, false); });
   }
 
   function newId() {
@@ -332,6 +494,7 @@
   }
 
   function wire() {
+    wirePicker();
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var text = input.value.trim();
@@ -360,7 +523,9 @@
     }
   }
 
+  picker = languagePicker();
   applyStrings();
+  applyEmbed();
   wire();
   if (typeof window.io !== "function") {
     showError(t.noScript);

@@ -14,7 +14,10 @@
   var LABELS = {
     en: { open: "Chat with us", close: "Close chat", frame: "Chat" },
     es: { open: "Habla con nosotros", close: "Cerrar el chat", frame: "Chat" },
-    de: { open: "Chatten Sie mit uns", close: "Chat schließen", frame: "Chat" }
+    de: { open: "Chatten Sie mit uns", close: "Chat schließen", frame: "Chat" },
+    fr: { open: "Discutez avec nous", close: "Fermer le chat", frame: "Chat" },
+    pt: { open: "Fale com a gente", close: "Fechar o chat", frame: "Chat" },
+    ar: { open: "الدردشة معنا", close: "إغلاق الدردشة", frame: "الدردشة" }
   };
   var base = (navigator.language || "en").toLowerCase().split(/[-_]/)[0];
   var labels = Object.prototype.hasOwnProperty.call(LABELS, base) ? LABELS[base] : LABELS.en;
