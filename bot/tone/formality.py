@@ -9,18 +9,27 @@ from __future__ import annotations
 import re
 
 # Per language: (informal words, formal words). Matching is case-sensitive for German.
+# fmt: off
 _FORMS: dict[str, tuple[set[str], set[str]]] = {
     "de": (
         {"du", "dich", "dir", "dein", "deine", "deinen", "deinem", "deiner", "deines", "euch"},
         {"Sie", "Ihnen", "Ihr", "Ihre", "Ihren", "Ihrem", "Ihrer", "Ihres"},
     ),
     "es": (
-        {"tú", "contigo", "tus", "puedes", "quieres", "tienes", "necesitas"},
-        {"usted", "ustedes"},
+        {
+            "tú", "te", "ti", "contigo", "tus", "puedes", "quieres", "tienes", "necesitas",
+            "haz clic", "escríbenos", "pregúntame", "contáctanos", "indícanos", "dinos",
+            "envíanos", "olvidaste", "compraste", "prefieres",
+        },
+        {
+            "usted", "ustedes", "haga clic", "escríbanos", "pregúnteme", "contáctenos",
+            "indíquenos", "díganos", "envíenos",
+        },
     ),
     "fr": ({"tu", "toi", "ton", "ta", "tes", "t'"}, {"vous", "votre", "vos"}),
     "pt": ({"tu", "teu", "tua", "teus", "tuas", "contigo"}, {"o senhor", "a senhora"}),
 }
+# fmt: on
 _WORD = re.compile(r"[\w']+|[.!?:]\s+")
 
 
@@ -29,13 +38,10 @@ def forms(text: str, language: str) -> tuple[list[str], list[str]]:
     if language not in _FORMS:
         return [], []
     informal, formal = _FORMS[language]
-    casual: list[str] = []
-    polite: list[str] = []
-    if language == "pt":
-        lowered = text.lower()
-        polite = [w for w in formal if re.search(rf"\b{w}\b", lowered)]
-        casual = [w for w in informal if re.search(rf"\b{w}\b", lowered)]
-        return casual, polite
+    # Phrases ("haga clic", "o senhor") are looked up as such; single words token by token.
+    lowered = text.lower()
+    casual = [p for p in informal if " " in p and re.search(rf"\b{p}\b", lowered)]
+    polite = [p for p in formal if " " in p and re.search(rf"\b{p}\b", lowered)]
     sentence_start = True
     tokens = _WORD.findall(text.replace("’", "'"))
     for index, token in enumerate(tokens):
