@@ -384,3 +384,25 @@ def shop_page(port: int, bot_url: str) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_language_selector_switches_the_page_and_the_conversation(
+    page: Page, bot: BotServers
+) -> None:
+    from bot.tone.formality import register_of
+
+    ask(page, "where is my order?")
+    bot_says(page, "tracking")
+    page.get_by_label("Language").select_option("es")
+    expect(page.get_by_label("Su mensaje")).to_have_attribute("placeholder", "Escriba su pregunta…")
+    bot_says(page, "Claro, seguimos en español.")
+    ask(page, "¿Cómo restablezco mi contraseña?", label="Su mensaje")
+    bot_says(page, "Olvidó su contraseña")
+    answer = page.locator(".msg-bot").last.inner_text()
+    assert register_of(answer, "es") == "formal"  # usted on the web widget
+    slots = bot.tracker(f"web-{session_of(page)}")["slots"]
+    assert (slots["language"], slots["language_pinned"]) == ("es", True)
+
+    page.get_by_label("Idioma").select_option("ar")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    bot_says(page, "العربية")

@@ -27,20 +27,20 @@
       language: "Language"
     },
     es: {
-      title: "Habla con nosotros",
-      intro: "¡Hola! Haz una pregunta, por ejemplo «¿Cómo restablezco mi contraseña?»",
-      label: "Tu mensaje",
-      placeholder: "Escribe tu pregunta…",
-      hint: "Pulsa Intro para enviar, Mayús+Intro para una nueva línea.",
+      title: "Hable con nosotros",
+      intro: "¡Hola! Haga una pregunta, por ejemplo «¿Cómo restablezco mi contraseña?»",
+      label: "Su mensaje",
+      placeholder: "Escriba su pregunta…",
+      hint: "Pulse Intro para enviar, Mayús+Intro para una nueva línea.",
       send: "Enviar",
       typing: "El asistente está escribiendo…",
       close: "Cerrar el chat",
-      you: "Tú",
+      you: "Usted",
       bot: "Asistente",
       options: "Opciones",
       connecting: "Conectando…",
-      failed: "Lo siento, no ha funcionado. Inténtalo de nuevo.",
-      noScript: "El chat no se pudo cargar. Vuelve a cargar la página.",
+      failed: "Lo siento, no ha funcionado. Inténtelo de nuevo.",
+      noScript: "El chat no se pudo cargar. Vuelva a cargar la página.",
       language: "Idioma"
     },
     de: {

@@ -13,7 +13,7 @@
 
   var LABELS = {
     en: { open: "Chat with us", close: "Close chat", frame: "Chat" },
-    es: { open: "Habla con nosotros", close: "Cerrar el chat", frame: "Chat" },
+    es: { open: "Hable con nosotros", close: "Cerrar el chat", frame: "Chat" },
     de: { open: "Chatten Sie mit uns", close: "Chat schließen", frame: "Chat" },
     fr: { open: "Discutez avec nous", close: "Fermer le chat", frame: "Chat" },
     pt: { open: "Fale com a gente", close: "Fechar o chat", frame: "Chat" },
