@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -19,8 +20,12 @@ def babel_locale(locale: str, *, fallback: str = "en") -> Locale:
 
 
 def money(amount: Decimal | float | str, currency: str, locale: str) -> str:
-    """``4,95 €`` in German, ``€4.95`` in English."""
-    return str(format_currency(Decimal(str(amount)), currency, locale=babel_locale(locale)))
+    """``4,95 €`` in German, ``€4.95`` in English; whole amounts without cents (``€50``)."""
+    value = Decimal(str(amount))
+    text = str(format_currency(value, currency, locale=babel_locale(locale)))
+    if value == value.to_integral_value():
+        text = re.sub(r"[.,٫]0+(?!\d)", "", text)
+    return text
 
 
 def number(value: Decimal | float | int | str, locale: str) -> str:

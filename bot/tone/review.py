@@ -15,12 +15,15 @@ from bot.faq.schema import KnowledgeBase
 from bot.tone.catalog import Catalog
 from bot.tone.formality import forms, register_of
 from bot.tone.profiles import ToneBook, ToneProfile
-from bot.tone.renderer import EMOJI, PLACEHOLDER
+from bot.tone.renderer import EMOJI, PLACEHOLDER, format_token
 
 KNOWN_PLACEHOLDERS = {
     "greeting", "sign_off", "apology", "empathy", "languages", "language_name",
     "default_language_name", "limit", "money", "number", "date", "time",
 }  # fmt: skip
+
+
+FAQ_TOKENS = {"money", "number", "date", "time"}
 
 
 @dataclass(frozen=True, order=True)
@@ -75,6 +78,7 @@ def review_knowledge_base(kb: KnowledgeBase, tone: ToneBook, *, default: str) ->
                 continue
             yield from _registers(file, where, language, variants)
             text = " ".join(variants.values())
+            yield from _tokens(file, where, language, text)
             if language != default:
                 for phrase in tone.review_phrases.get(language, []):
                     if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text, re.IGNORECASE):
@@ -142,6 +146,22 @@ def _fits(
             "warning", file, where, language,
             f"{len(text)} characters: over {profile.max_messages} messages on '{profile.name}'",
         )  # fmt: skip
+
+
+def _tokens(file: str, where: str, language: str, text: str) -> Iterable[Finding]:
+    """Amounts, numbers, dates and times in an answer must be well formed."""
+    for match in PLACEHOLDER.finditer(text):
+        name, argument = match.group(1), match.group(2)
+        if name not in FAQ_TOKENS or argument is None:
+            yield Finding(
+                "error", file, where, language,
+                f"unknown placeholder {match.group(0)} (answers may use "
+                "{money 4.95 EUR}, {number 2000}, {date 2026-12-24}, {time 18:00})",
+            )  # fmt: skip
+        elif format_token(name, argument, language) is None:
+            yield Finding(
+                "error", file, where, language, f"cannot read {match.group(0)}"
+            )  # fmt: skip
 
 
 def _placeholders(texts: Iterable[str]) -> set[str]:

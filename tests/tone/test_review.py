@@ -66,6 +66,7 @@ def test_faq_answers_are_checked_against_every_profile(tmp_path: Path) -> None:
         "es": "Escríbenos y te ayudamos, tú tranquilo. 🎉",
         "fr": "Livraison en deux jours, c'est du gâteau !",
         "pt": "Entrega em dois dias. " * 200,
+        "ar": "الشحن {money 4,95 EUR} و {price}",
     }
     found = problems(review(texts, kb(tmp_path, answers), TONE, default="en"))
     assert any("entry 'shipping' de: mixes informal and formal" in f for f in found)
