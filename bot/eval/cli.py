@@ -39,6 +39,7 @@ _THREAD_VARIABLES = (
 QUICK_QUERIES = 100
 QUICK_K = 3
 RASA_TIMEOUT_S = 30 * 60
+SUITES = ("faq", "multilingual")
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,13 @@ def add_faq_eval_arguments(parser: argparse.ArgumentParser) -> None:
         parser: The ``eval faq`` subparser.
     """
     files = parser.add_argument_group("one knowledge base and query file (text,label CSVs)")
-    files.add_argument("--kb", type=Path, help="knowledge-base variants CSV")
+    files.add_argument(
+        "--kb", type=Path, help="knowledge-base variants CSV, or a FAQ folder such as data/faq"
+    )
+    files.add_argument(
+        "--kb-languages",
+        help="with a FAQ folder: keep only these languages' phrasings (comma-separated, e.g. en)",
+    )
     files.add_argument("--queries", type=Path, help="queries CSV; label 'oos' = out of scope")
     files.add_argument("--json", type=Path, dest="json_out", help="write the results here")
     files.add_argument(
@@ -132,7 +139,14 @@ def add_faq_eval_arguments(parser: argparse.ArgumentParser) -> None:
         help="also train and score Rasa's ResponseSelector on the same files",
     )
     suite = parser.add_argument_group("the benchmark suite")
-    suite.add_argument("--suite", action="store_true", help="run every public benchmark")
+    suite.add_argument(
+        "--suite",
+        nargs="?",
+        const="faq",
+        choices=SUITES,
+        help="run a benchmark suite: 'faq' (the default: every public benchmark, "
+        "reports/faq-eval.md) or 'multilingual' (per language, reports/multilingual.md)",
+    )
     suite.add_argument(
         "--quick", action="store_true", help="subsample knowledge bases and queries for a smoke run"
     )
@@ -142,8 +156,9 @@ def add_faq_eval_arguments(parser: argparse.ArgumentParser) -> None:
     )
     suite.add_argument(
         "--rasa-datasets",
-        help="comma-separated suite keys for the ResponseSelector "
-        "(default: banking77_k10,banking77_kall)",
+        help="comma-separated suite keys for the ResponseSelector (default for 'faq': "
+        "banking77_k10,banking77_kall; for 'multilingual', key prefixes such as xsid, demo_en, "
+        "arbanking77_msa_kall; default: xsid, demo_en and the k=10 BANKING77 rows)",
     )
     suite.add_argument(
         "--out",
@@ -181,6 +196,10 @@ def run(args: argparse.Namespace) -> int:
         os.environ[variable] = "1"
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    if args.suite == "multilingual":
+        from bot.eval.multilingual import run_suite
+
+        return run_suite(args)
     if args.suite:
         return _suite(args)
     if args.kb is None or args.queries is None:
@@ -189,7 +208,8 @@ def run(args: argparse.Namespace) -> int:
     return _single(args)
 
 
-def _thresholds(settings: Settings) -> Thresholds:
+def thresholds_from(settings: Settings) -> Thresholds:
+    """The FAQ matcher's thresholds as configured."""
     from bot.faq.matcher import Thresholds
 
     return Thresholds(
@@ -201,13 +221,20 @@ def _thresholds(settings: Settings) -> Thresholds:
 
 
 def _single(args: argparse.Namespace) -> int:
+    from bot.eval.demo import read_kb
     from bot.eval.faq import evaluate_faq, limit_threads
     from bot.faq.encoders import build_encoder
 
     limit_threads()
     settings = get_settings()
     spec = args.encoder or settings.encoder
-    kb, queries = read_csv(args.kb), read_csv(args.queries)
+    languages = [lang.strip() for lang in (args.kb_languages or "").split(",") if lang.strip()]
+    try:
+        kb = read_kb(args.kb, languages or None, default_language=settings.default_language)
+    except ValueError as error:
+        print(f"frontline eval faq: {error}", file=sys.stderr)
+        return 2
+    queries = read_csv(args.queries)
     calibration = read_csv(args.calibration) if args.calibration else None
     encoder = build_encoder(spec)
     limit_threads()
@@ -215,14 +242,14 @@ def _single(args: argparse.Namespace) -> int:
         kb,
         queries,
         encoder=encoder,
-        thresholds=_thresholds(settings),
+        thresholds=thresholds_from(settings),
         scoring=settings.faq_scoring,
         calibration=calibration,
         target_precision=args.target_precision,
         batch_threads=args.batch_threads,
     )
     result["encoder_spec"] = spec
-    print(_summary("Frontline", result))
+    print(summary("Frontline", result))
     if args.with_rasa:
         from bot.eval.rasa_baseline import DEFAULT_EPOCHS, run_response_selector
 
@@ -236,8 +263,8 @@ def _single(args: argparse.Namespace) -> int:
                 target_precision=args.target_precision,
             )
         result["rasa"] = rasa
-        result["ratios"] = _ratios(result, rasa)
-        print(_summary("Rasa ResponseSelector", rasa))
+        result["ratios"] = ratios(result, rasa)
+        print(summary("Rasa ResponseSelector", rasa))
         print(
             "ratios (Frontline / ResponseSelector): "
             + ", ".join(f"{k} {v:.2f}x" for k, v in result["ratios"].items() if v is not None)
@@ -251,16 +278,16 @@ def _single(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ratios(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, float | None]:
+def ratios(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, float | None]:
     """Frontline's figure divided by the ResponseSelector's, for the headline metrics."""
-    ratios: dict[str, float | None] = {}
+    result: dict[str, float | None] = {}
     for key in ("top1", "top3", "mrr", "latency_ms_p50", "latency_ms_p95"):
         mine, other = ours.get(key), theirs.get(key)
-        ratios[key] = mine / other if mine is not None and other else None
-    return ratios
+        result[key] = mine / other if mine is not None and other else None
+    return result
 
 
-def _summary(system: str, result: dict[str, Any]) -> str:
+def summary(system: str, result: dict[str, Any]) -> str:
     """A few lines a person can read."""
 
     def pct(key: str) -> str:
@@ -288,7 +315,7 @@ def _summary(system: str, result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _subsample(rows: list[LabelledText], size: int, seed: int) -> list[LabelledText]:
+def subsample(rows: list[LabelledText], size: int, seed: int) -> list[LabelledText]:
     """A fixed random sample of ``size`` rows, in their original order."""
     if len(rows) <= size:
         return rows
@@ -305,14 +332,16 @@ def _load(item: SuiteItem, root: Path, quick: bool) -> EvalSet:
         data = EvalSet(
             name=data.name + f"[quick:{QUICK_QUERIES}]",
             kb=data.kb,
-            queries=_subsample(data.queries, QUICK_QUERIES, 1),
-            calibration=_subsample(data.calibration, QUICK_QUERIES, 2),
+            queries=subsample(data.queries, QUICK_QUERIES, 1),
+            calibration=subsample(data.calibration, QUICK_QUERIES, 2),
         )
     return data
 
 
-def _command(args: argparse.Namespace, spec: str) -> str:
-    parts = [f"FRONTLINE_ENCODER={spec!r}", "frontline eval faq --suite"]
+def command_line(args: argparse.Namespace, spec: str) -> str:
+    """The command that reproduces a suite run, for its report."""
+    suite = "--suite" if args.suite == "faq" else f"--suite {args.suite}"
+    parts = [f"FRONTLINE_ENCODER={spec!r}", f"frontline eval faq {suite}"]
     parts += [
         flag
         for flag, on in (
@@ -347,11 +376,11 @@ def _suite(args: argparse.Namespace) -> int:
     raw = build_encoder(spec)
     limit_threads()
     memo = MemoEncoder(raw)
-    thresholds = _thresholds(settings)
+    thresholds = thresholds_from(settings)
     root = Path(settings.datasets_dir)
     results: dict[str, Any] = {
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "command": _command(args, spec),
+        "command": command_line(args, spec),
         "encoder": raw.name,
         "encoder_spec": spec,
         "configured_thresholds": {
@@ -436,7 +465,7 @@ def _suite(args: argparse.Namespace) -> int:
             "quick": args.quick,
             "frontline": frontline,
         }
-        print(f"== {item.title}\n{_summary('Frontline', frontline)}", flush=True)
+        print(f"== {item.title}\n{summary('Frontline', frontline)}", flush=True)
         save()
         if item in rasa_items:
             _suite_rasa(args, item, data, results)
@@ -487,5 +516,5 @@ def _suite_rasa(
             return
     section = results["datasets"][item.key]
     section["rasa"] = rasa
-    section["ratios"] = _ratios(section["frontline"], rasa)
-    print(f"== {item.title}\n{_summary('Rasa ResponseSelector', rasa)}", flush=True)
+    section["ratios"] = ratios(section["frontline"], rasa)
+    print(f"== {item.title}\n{summary('Rasa ResponseSelector', rasa)}", flush=True)

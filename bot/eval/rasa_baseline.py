@@ -240,6 +240,140 @@ class _Parser:
         self._loop.close()
 
 
+class TrainedSelector:
+    """A ResponseSelector trained on one knowledge base and loaded in this process.
+
+    Train once, then score any number of query sets against the same model: the cross-lingual
+    benchmarks score every language on the one model trained on the English variants. Call
+    :meth:`close` when done.
+
+    Attributes:
+        epochs: Epochs of DIETClassifier and ResponseSelector.
+        n_kb: Knowledge-base variants it was trained on.
+        train_seconds: Wall time of ``rasa train nlu``.
+    """
+
+    def __init__(self, parser: _Parser, *, epochs: int, n_kb: int, train_seconds: float) -> None:
+        self._parser = parser
+        self.epochs = epochs
+        self.n_kb = n_kb
+        self.train_seconds = train_seconds
+        self._untimed: dict[str, tuple[tuple[str, ...], tuple[float, ...]]] = {}
+
+    @classmethod
+    def train(
+        cls,
+        kb: Sequence[LabelledText],
+        *,
+        epochs: int = DEFAULT_EPOCHS,
+        workdir: Path,
+        timeout: float | None = None,
+    ) -> TrainedSelector:
+        """Train on ``kb`` in ``workdir`` and load the model.
+
+        Args:
+            kb: Knowledge-base variants (the training data).
+            epochs: Epochs of DIETClassifier and ResponseSelector.
+            workdir: An empty folder for the project and the model. The model is loaded
+                before this returns, so the folder may be deleted afterwards.
+            timeout: Seconds before training is abandoned.
+
+        Raises:
+            RuntimeError: Training failed.
+        """
+        labels = write_project(kb, workdir, epochs=epochs)
+        log.info("training a ResponseSelector on %d variants, %d epochs", len(kb), epochs)
+        model, train_seconds = train(workdir, timeout=timeout)
+        log.info("trained in %.1f s", train_seconds)
+        parser = _Parser(model, labels)
+        parser.rank("warm up")  # the first call builds the graph
+        return cls(parser, epochs=epochs, n_kb=len(kb), train_seconds=train_seconds)
+
+    def _calibration_rankings(self, rows: Sequence[LabelledText]) -> list[Ranking]:
+        """Rankings of untimed rows, parsing each distinct text once per model."""
+        rankings: list[Ranking] = []
+        for row in rows:
+            if row.text not in self._untimed:
+                labels, scores, _ = self._parser.rank(row.text)
+                self._untimed[row.text] = (labels, scores)
+            rankings.append(Ranking(row.label, *self._untimed[row.text]))
+        return rankings
+
+    def evaluate(
+        self,
+        queries: Sequence[LabelledText],
+        *,
+        calibration: Sequence[LabelledText] | None = None,
+        target_precision: float = 0.9,
+        target_accuracy: float | None = None,
+        seed: int = 0,
+    ) -> dict[str, Any]:
+        """Score ``queries``, choosing the confidence threshold on ``calibration``.
+
+        Every query is parsed on its own (one message per call, as in production); latency
+        percentiles are over a fixed random sample of :data:`LATENCY_SAMPLE` queries, the same
+        sample :func:`bot.eval.faq.evaluate_faq` uses for the same seed.
+
+        Args:
+            queries: The queries to score; label ``"oos"`` for out-of-scope ones.
+            calibration: Held-out queries for choosing a confidence threshold; never test data.
+            target_precision: Answered precision the threshold must reach on calibration.
+            target_accuracy: If given, also choose the threshold that keeps in-scope accuracy
+                at this level on calibration (the CLINC150 protocol).
+            seed: Seed of the latency sample.
+
+        Returns:
+            A JSON-ready dict with ``top1``, ``top3``, ``mrr``, answer metrics at the chosen
+            thresholds (when calibration is given), latency percentiles, ``train_s`` and
+            ``epochs``.
+        """
+        rankings, seconds = self._parser.rank_all(queries)
+        cal_rankings = self._calibration_rankings(calibration) if calibration else []
+        sample = sample_indices(len(rankings), LATENCY_SAMPLE, seed)
+        ranked = ranking_metrics(rankings)
+        result: dict[str, Any] = {
+            "system": "rasa-response-selector",
+            "epochs": self.epochs,
+            "pipeline": pipeline_config(self.epochs)["pipeline"],
+            "train_s": round(self.train_seconds, 2),
+            "model_load_s": round(self._parser.load_seconds, 2),
+            "train_peak_rss_mb": round(
+                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
+            ),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "n_kb": self.n_kb,
+            "n_queries": len(rankings),
+            "n_oos": sum(not r.in_scope for r in rankings),
+            "top1": ranked.top1,
+            "top3": ranked.top3,
+            "mrr": ranked.mrr,
+            **latency_summary([seconds[i] for i in sample]),
+        }
+        if cal_rankings:
+            choice = choose_threshold(
+                cal_rankings, _BASE_THRESHOLDS, target_precision=target_precision
+            )
+            at = answer_metrics(rankings, choice.thresholds)
+            result.update(
+                thresholds=thresholds_dict(choice.thresholds),
+                threshold_choice=choice.as_dict(),
+                answer_rate=at.answer_rate,
+                answered_precision=at.answered_precision,
+                in_scope_accuracy=at.in_scope_accuracy,
+                oos_recall=at.oos_recall,
+                sweep=[point.as_dict() for point in sweep(rankings, _BASE_THRESHOLDS)],
+            )
+            if target_accuracy is not None:
+                result["at_accuracy_target"] = accuracy_target_result(
+                    cal_rankings, rankings, _BASE_THRESHOLDS, target_accuracy=target_accuracy
+                )
+        return result
+
+    def close(self) -> None:
+        """Release the model's event loop."""
+        self._parser.close()
+
+
 def run_response_selector(
     kb: Sequence[LabelledText],
     queries: Sequence[LabelledText],
@@ -252,11 +386,7 @@ def run_response_selector(
     seed: int = 0,
     timeout: float | None = None,
 ) -> dict[str, Any]:
-    """Train a ResponseSelector on ``kb`` and evaluate it on ``queries``.
-
-    Every query is parsed on its own (one message per call, as in production); latency
-    percentiles are over a fixed random sample of :data:`LATENCY_SAMPLE` queries, the same
-    sample :func:`bot.eval.faq.evaluate_faq` uses for the same seed.
+    """Train a ResponseSelector on ``kb`` and evaluate it on ``queries``, once.
 
     Args:
         kb: Knowledge-base variants (the training data).
@@ -271,54 +401,16 @@ def run_response_selector(
         timeout: Seconds before training is abandoned.
 
     Returns:
-        A JSON-ready dict with ``top1``, ``top3``, ``mrr``, answer metrics at the chosen
-        thresholds (when calibration is given), latency percentiles, ``train_s`` and ``epochs``.
+        What :meth:`TrainedSelector.evaluate` returns.
     """
-    labels = write_project(kb, workdir, epochs=epochs)
-    log.info("training a ResponseSelector on %d variants, %d epochs", len(kb), epochs)
-    model, train_seconds = train(workdir, timeout=timeout)
-    log.info("trained in %.1f s", train_seconds)
-    parser = _Parser(model, labels)
+    selector = TrainedSelector.train(kb, epochs=epochs, workdir=workdir, timeout=timeout)
     try:
-        parser.rank(queries[0].text if queries else "warm up")  # first call builds the graph
-        rankings, seconds = parser.rank_all(queries)
-        cal_rankings = parser.rank_all(calibration)[0] if calibration else []
-    finally:
-        parser.close()
-    sample = sample_indices(len(rankings), LATENCY_SAMPLE, seed)
-    ranked = ranking_metrics(rankings)
-    result: dict[str, Any] = {
-        "system": "rasa-response-selector",
-        "epochs": epochs,
-        "pipeline": pipeline_config(epochs)["pipeline"],
-        "train_s": round(train_seconds, 2),
-        "model_load_s": round(parser.load_seconds, 2),
-        "train_peak_rss_mb": round(
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
-        ),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "n_kb": len(kb),
-        "n_queries": len(rankings),
-        "n_oos": sum(not r.in_scope for r in rankings),
-        "top1": ranked.top1,
-        "top3": ranked.top3,
-        "mrr": ranked.mrr,
-        **latency_summary([seconds[i] for i in sample]),
-    }
-    if cal_rankings:
-        choice = choose_threshold(cal_rankings, _BASE_THRESHOLDS, target_precision=target_precision)
-        at = answer_metrics(rankings, choice.thresholds)
-        result.update(
-            thresholds=thresholds_dict(choice.thresholds),
-            threshold_choice=choice.as_dict(),
-            answer_rate=at.answer_rate,
-            answered_precision=at.answered_precision,
-            in_scope_accuracy=at.in_scope_accuracy,
-            oos_recall=at.oos_recall,
-            sweep=[point.as_dict() for point in sweep(rankings, _BASE_THRESHOLDS)],
+        return selector.evaluate(
+            queries,
+            calibration=calibration,
+            target_precision=target_precision,
+            target_accuracy=target_accuracy,
+            seed=seed,
         )
-        if target_accuracy is not None:
-            result["at_accuracy_target"] = accuracy_target_result(
-                cal_rankings, rankings, _BASE_THRESHOLDS, target_accuracy=target_accuracy
-            )
-    return result
+    finally:
+        selector.close()
