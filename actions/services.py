@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from functools import lru_cache
 
 from bot.faq.cache import CachedEncoder, EmbeddingCache
@@ -11,9 +13,12 @@ from bot.faq.encoders import Encoder, build_encoder
 from bot.faq.matcher import Thresholds
 from bot.faq.reload import HotReloader
 from bot.faq.service import FaqService
+from bot.hours.calendar import BusinessHours
+from bot.hours.config import load_hours
 from bot.locale.detect import LanguageDetector
 from bot.settings import Settings, get_settings
 from bot.store.db import create_database, session_factory
+from bot.store.human_queue import HumanQueue
 from bot.store.translations import TranslationGaps
 from bot.store.unanswered import UnansweredLog
 from bot.tone.texts import BotTexts, bot_texts
@@ -29,6 +34,9 @@ class Services:
     gaps: UnansweredLog
     texts: BotTexts
     translations: TranslationGaps
+    hours: BusinessHours
+    human_queue: HumanQueue
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
 
 
 def build_services(settings: Settings) -> Services:
@@ -60,6 +68,8 @@ def build_services(settings: Settings) -> Services:
         gaps=UnansweredLog(sessions=sessions),
         texts=bot_texts(settings),
         translations=TranslationGaps(sessions=sessions),
+        hours=load_hours(settings.hours_file),
+        human_queue=HumanQueue(sessions=sessions),
     )
 
 

@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from bot.settings import PROJECT_ROOT, get_settings
@@ -65,6 +66,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     tone_check.add_argument("--strict", action="store_true", help="fail on warnings too")
     tone_check.set_defaults(handler=_tone_check)
+
+    hours = commands.add_parser(
+        "hours", help="validate hours.yml; show the schedule, now, the next opening, holidays"
+    )
+    hours.add_argument(
+        "--at",
+        type=_iso_datetime,
+        default=None,
+        help="ISO date and time to show instead of now (without an offset: company time)",
+    )
+    hours.add_argument("--config", type=Path, help="default: FRONTLINE_HOURS_FILE")
+    hours.set_defaults(handler=_hours)
 
     evaluate = commands.add_parser("eval", help="benchmarks").add_subparsers(title="eval commands")
     faq_eval = evaluate.add_parser(
@@ -179,6 +192,37 @@ def _tone_check(args: argparse.Namespace) -> int:
             f"{counts}."
         )
     return 1 if errors or (args.strict and warnings) else 0
+
+
+def _hours(args: argparse.Namespace) -> int:
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    from bot.hours.config import HoursConfigError, load_hours
+    from bot.hours.summary import describe
+
+    settings = get_settings()
+    path = args.config or settings.hours_file
+    try:
+        hours = load_hours(path)
+    except HoursConfigError as invalid:
+        for problem in invalid.problems:
+            print(f"ERROR   {path}: {problem}")
+        return 1
+    now = args.at or datetime.now(timezone.utc)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=ZoneInfo(hours.timezone)).astimezone(timezone.utc)
+    for line in describe(hours, now=now, locale=settings.default_language):
+        print(line)
+    print(f"{path}: no problems found.")
+    return 0
+
+
+def _iso_datetime(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not an ISO date and time: {text!r}") from error
 
 
 if __name__ == "__main__":

@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     tone_file: Path = Field(
         default=PROJECT_ROOT / "tone.yml", description="Tone profiles per channel and language."
     )
+    hours_file: Path = Field(
+        default=PROJECT_ROOT / "hours.yml",
+        description="Business hours: timezone, weekly schedule, holidays, closures.",
+    )
     responses_dir: Path = Field(
         default=PROJECT_ROOT / "data" / "responses",
         description="The bot's texts, one <language>.yml per language.",
@@ -73,9 +77,7 @@ class Settings(BaseSettings):
         default=True, description="Keep embeddings on disk between restarts."
     )
     faq_answer_threshold: float = Field(default=0.837, description="Top score needed to answer.")
-    faq_margin: float = Field(
-        default=0.2, description="Lead over the runner-up needed to answer."
-    )
+    faq_margin: float = Field(default=0.2, description="Lead over the runner-up needed to answer.")
     faq_clarify_threshold: float = Field(
         default=0.668, description="Top score needed to offer choices."
     )

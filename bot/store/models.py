@@ -75,3 +75,18 @@ class MissingTranslation(Base):  # type: ignore[misc,valid-type]
     entry_id = Column(String(255), nullable=False)
     language = Column(String(16), nullable=False)
     channel = Column(String(32), nullable=False)
+
+
+class QueuedHumanRequest(Base):  # type: ignore[misc,valid-type]
+    """A customer who needs a person while the team is away, waiting for opening time."""
+
+    __tablename__ = "queued_human_requests"
+
+    id = Column(Integer, primary_key=True)
+    queued_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    sender_id = Column(String(255), nullable=False, index=True)
+    channel = Column(String(32), nullable=False)
+    language = Column(String(16), nullable=False)
+    reason = Column(String(64), nullable=False)
+    due_at = Column(DateTime(timezone=True), nullable=True, index=True)
+    delivered_at = Column(DateTime(timezone=True), nullable=True)

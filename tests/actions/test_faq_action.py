@@ -26,9 +26,11 @@ from actions.services import Services
 from bot.faq.matcher import Thresholds
 from bot.faq.reload import HotReloader
 from bot.faq.service import FaqService
+from bot.hours.config import load_hours
 from bot.locale.detect import LanguageDetector
 from bot.settings import PROJECT_ROOT, Settings
 from bot.store.db import create_database, session_factory
+from bot.store.human_queue import HumanQueue
 from bot.store.models import UnansweredQuestion
 from bot.store.translations import TranslationGaps
 from bot.store.unanswered import UnansweredLog
@@ -154,6 +156,8 @@ def bot(tmp_path: Path, detector: LanguageDetector, domain: dict[str, Any]) -> I
         gaps=UnansweredLog(sessions=sessions),
         texts=bot_texts(settings),
         translations=TranslationGaps(sessions=sessions),
+        hours=load_hours(settings.hours_file),
+        human_queue=HumanQueue(sessions=sessions),
     )
     yield Bot(services, domain, sessions)
     reloader.stop()

@@ -48,6 +48,7 @@ class BotServers:
     rasa_port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    actions_launcher: list[str] | None = None
 
     @property
     def url(self) -> str:
@@ -75,14 +76,8 @@ class BotServers:
         wait_until_up(f"{self.url}/status", self.processes["rasa"], self.log("rasa"), timeout)
 
     def start_actions(self, timeout: float | None = 300) -> None:
-        command = [
-            str(BIN / "frontline"),
-            "actions",
-            "--interface",
-            "127.0.0.1",
-            "--port",
-            str(self.actions_port),
-        ]
+        launcher = self.actions_launcher or [str(BIN / "frontline"), "actions"]
+        command = [*launcher, "--interface", "127.0.0.1", "--port", str(self.actions_port)]
         self._spawn("actions", command)
         if timeout is not None:
             self.wait_for_actions(timeout)

@@ -1,0 +1,1 @@
+"""When the team is open: the business-hours calendar of ``hours.yml``."""
