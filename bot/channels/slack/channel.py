@@ -140,7 +140,6 @@ class SlackInput(ChannelBase, InputChannel):
         return SlackOutput(
             client=self.client,
             destination=self._stored_destination,
-            default_language=self.config.default_language,
         )
 
     def _stored_destination(self, sender_id: str) -> Destination:

@@ -27,7 +27,6 @@ class SlackOutput(FrontlineOutput):
         client: The Web API client (its ``base_url`` points at Slack or a fake).
         destination: Where replies go; or a function of the recipient (Rasa's
             sender id) for replies that do not answer a message, such as an agent's.
-        default_language: Language of the fallback texts when the customer's is unknown.
     """
 
     def __init__(
@@ -35,12 +34,10 @@ class SlackOutput(FrontlineOutput):
         *,
         client: AsyncWebClient,
         destination: Destination | Callable[[str], Destination],
-        default_language: str,
     ) -> None:
         super().__init__()
         self._client = client
         self._destination = destination
-        self._default_language = default_language
 
     @classmethod
     def name(cls) -> str:

@@ -121,7 +121,6 @@ class SlackTurns:
         return SlackOutput(
             client=self._client,
             destination=Destination(address=inbound.address, language=language),
-            default_language=self._default_language,
         )
 
 
