@@ -1,0 +1,1 @@
+"""Escalation and handoff: when a person takes over, and how."""

@@ -1,0 +1,93 @@
+"""The escalation policy's decisions, with their reasons, on example conversations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.handoff.config import EscalationConfigError, load_policy, parse_policy
+from bot.handoff.policy import Action, Turn
+from bot.settings import PROJECT_ROOT
+
+POLICY = load_policy(PROJECT_ROOT / "escalation.yml")
+
+
+def t(text: str, *, lang: str = "en", anger: float = 0.0, person: bool = False,
+      helped: bool = True) -> Turn:  # fmt: skip
+    return Turn(text, lang, anger=anger, asked_for_person=person, helped=helped)
+
+
+CONVERSATIONS = [
+    ("a plain question", [t("where is my order?")], Action.NONE, []),
+    ("annoyed but answerable: answer and offer a person",
+     [t("I'm so annoyed my card was declined, how do I fix it?", anger=0.62)],
+     Action.OFFER, [("anger", "anger in this message")]),
+    ("strong anger hands off",
+     [t("THIS IS RIDICULOUS!!! WHERE IS MY MONEY???", anger=0.93)],
+     Action.HANDOFF, [("anger", "strong anger")]),
+    ("sustained anger hands off",
+     [t("still no parcel", anger=0.55), t("ok"), t("this is useless", anger=0.7)],
+     Action.HANDOFF, [("anger", "anger in 2 of the last 3 messages")]),
+    ("anger that faded is not sustained",
+     [t("annoying", anger=0.6), t("fine"), t("thanks"), t("and returns?", anger=0.55)],
+     Action.OFFER, [("anger", "anger in this message")]),
+    ("an explicit request", [t("agent please", person=True)], Action.HANDOFF,
+     [("request", "the customer asked for a person")]),
+    ("two turns without help", [t("blue widget size?", helped=False),
+                                t("the blue one!", helped=False)],
+     Action.HANDOFF, [("failure", "2 turns in a row without help")]),
+    ("one failure is not enough", [t("x", helped=False), t("y")], Action.NONE, []),
+    ("a legal threat in German", [t("Ich werde meinen Anwalt einschalten.", lang="de")],
+     Action.HANDOFF, [("sensitive", "legal: 'Anwalt'")]),
+    ("a data-protection request in Spanish, accents ignored",
+     [t("Quiero ejercer mi derecho al olvido segun la proteccion de datos", lang="es")],
+     Action.HANDOFF, [("sensitive", "data_protection: 'protección de datos'")]),
+    ("account closure in English inside another language's conversation",
+     [t("please close my account", lang="fr")],
+     Action.HANDOFF, [("sensitive", "account_closure: 'close my account'")]),
+    ("a word inside another word is not a topic", [t("the firework kit arrived broken")],
+     Action.NONE, []),
+    ("several reasons at once", [t("I want a person, my LAWYER will hear of this", person=True,
+                                   anger=0.9)],
+     Action.HANDOFF, [("request", "the customer asked for a person"),
+                      ("sensitive", "legal: 'lawyer'"), ("anger", "strong anger")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("turns", "action", "reasons"),
+    [
+        pytest.param(turns, action, reasons, id=name)
+        for name, turns, action, reasons in CONVERSATIONS
+    ],
+)
+def test_decisions_and_their_reasons(
+    turns: list[Turn], action: Action, reasons: list[tuple[str, str]]
+) -> None:
+    decision = POLICY.decide(turns)
+    assert decision.action is action
+    assert [(r.signal, r.evidence) for r in decision.reasons] == reasons
+    assert all(r.message == len(turns) - 1 for r in decision.reasons)
+
+
+def test_anger_reasons_carry_the_score() -> None:
+    [reason] = POLICY.decide([t("grr", anger=0.912345)]).reasons
+    assert reason.score == 0.912
+
+
+def test_config_problems_are_named_by_field(tmp_path: Path) -> None:
+    with pytest.raises(EscalationConfigError) as caught:
+        parse_policy(
+            {
+                "anger": {"offer": 0.9, "handoff": 0.5, "sustained": 4, "window": 3},
+                "failed_turns": 0,
+                "sensitive_topics": {"legal": {"en": "lawyer"}},
+            }
+        )
+    assert caught.value.problems == [
+        "anger.handoff: must not be below anger.offer",
+        "anger.sustained: cannot exceed anger.window",
+        "failed_turns: must be a positive whole number",
+        "sensitive_topics.legal.en: must be a list of phrases",
+    ]
