@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Column, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base
 
 Base = declarative_base()
@@ -90,3 +90,38 @@ class QueuedHumanRequest(Base):  # type: ignore[misc,valid-type]
     reason = Column(String(64), nullable=False)
     due_at = Column(DateTime(timezone=True), nullable=True, index=True)
     delivered_at = Column(DateTime(timezone=True), nullable=True)
+
+
+class TicketRow(Base):  # type: ignore[misc,valid-type]
+    """A conversation handed to people, with the context package agents work from."""
+
+    __tablename__ = "tickets"
+
+    id = Column(String(36), primary_key=True)
+    sender_id = Column(String(255), nullable=False, index=True)
+    channel = Column(String(32), nullable=False)
+    language = Column(String(16), nullable=False)
+    status = Column(String(16), nullable=False, index=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    due_at = Column(DateTime(timezone=True), nullable=True)
+    claimed_by = Column(String(255), nullable=True)
+    closed_at = Column(DateTime(timezone=True), nullable=True)
+    reasons = Column(JSON, nullable=False, default=list)
+    sentiment = Column(JSON, nullable=False, default=list)
+    profile = Column(JSON, nullable=False, default=dict)
+    faq_tried = Column(JSON, nullable=False, default=list)
+    summary = Column(Text, nullable=False, default="")
+    csat = Column(Integer, nullable=True)
+
+
+class TicketMessageRow(Base):  # type: ignore[misc,valid-type]
+    """One turn of a ticket's transcript: the customer's, the bot's or an agent's."""
+
+    __tablename__ = "ticket_messages"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(String(36), ForeignKey("tickets.id"), nullable=False, index=True)
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    author = Column(String(16), nullable=False)
+    name = Column(String(255), nullable=True)
+    text = Column(Text, nullable=False)

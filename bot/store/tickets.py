@@ -1,0 +1,220 @@
+"""Handoff tickets and their transcripts, stored durably (SQLite by default, or PostgreSQL).
+
+A conversation has at most one active ticket (queued, open or claimed); anything
+said while it is active is appended to its transcript. Times are stored in UTC.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.store.models import TicketMessageRow, TicketRow
+
+ACTIVE = ("queued", "open", "claimed")
+AUTHORS = ("customer", "bot", "agent")
+
+
+class TicketError(ValueError):
+    """A ticket operation that does not fit the ticket's state."""
+
+
+@dataclass(frozen=True)
+class TicketMessage:
+    at: datetime
+    author: str
+    text: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: str
+    sender_id: str
+    channel: str
+    language: str
+    status: str
+    created_at: datetime
+    due_at: datetime | None
+    claimed_by: str | None
+    closed_at: datetime | None
+    reasons: list[dict[str, Any]]
+    sentiment: list[dict[str, Any]]
+    profile: dict[str, Any]
+    faq_tried: list[dict[str, Any]]
+    summary: str
+    csat: int | None
+    transcript: list[TicketMessage] = field(default_factory=list)
+
+
+class Tickets:
+    def __init__(self, *, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def open(
+        self,
+        *,
+        sender_id: str,
+        channel: str,
+        language: str,
+        reasons: list[dict[str, Any]],
+        profile: dict[str, Any],
+        transcript: list[TicketMessage],
+        sentiment: list[dict[str, Any]] | None = None,
+        faq_tried: list[dict[str, Any]] | None = None,
+        summary: str = "",
+        due_at: datetime | None = None,
+    ) -> Ticket:
+        """A new ticket with its context, ``queued`` until ``due_at`` if given.
+
+        A conversation that already has an active ticket gets that one back, with the
+        new reasons added: a customer is never handed off twice.
+        """
+        with self._sessions.begin() as session:
+            row = self._active_row(session, sender_id)
+            if row is not None:
+                row.reasons = [*row.reasons, *reasons]
+                return self._ticket(session, row)
+            row = TicketRow(
+                id=str(uuid.uuid4()),
+                sender_id=sender_id,
+                channel=channel,
+                language=language,
+                status="queued" if due_at else "open",
+                due_at=_utc(due_at),
+                reasons=reasons,
+                sentiment=sentiment or [],
+                profile=profile,
+                faq_tried=faq_tried or [],
+                summary=summary,
+            )
+            session.add(row)
+            session.flush()
+            for message in transcript:
+                session.add(_message_row(row.id, message))
+            return self._ticket(session, row)
+
+    def active_for(self, sender_id: str) -> Ticket | None:
+        with self._sessions() as session:
+            row = self._active_row(session, sender_id)
+            return None if row is None else self._ticket(session, row)
+
+    def get(self, ticket_id: str) -> Ticket | None:
+        with self._sessions() as session:
+            row = session.get(TicketRow, ticket_id)
+            return None if row is None else self._ticket(session, row)
+
+    def listing(self, statuses: tuple[str, ...] = ACTIVE) -> list[Ticket]:
+        """Tickets in ``statuses``, oldest first, without transcripts."""
+        query = (
+            select(TicketRow).where(TicketRow.status.in_(statuses)).order_by(TicketRow.created_at)
+        )
+        with self._sessions() as session:
+            return [self._ticket(session, row, transcript=False) for row in session.scalars(query)]
+
+    def add_message(self, ticket_id: str, message: TicketMessage) -> None:
+        if message.author not in AUTHORS:
+            raise TicketError(f"unknown author {message.author!r}")
+        with self._sessions.begin() as session:
+            if session.get(TicketRow, ticket_id) is None:
+                raise TicketError(f"no ticket {ticket_id}")
+            session.add(_message_row(ticket_id, message))
+
+    def due(self, now: datetime) -> list[Ticket]:
+        """Queued tickets whose opening time has come (for the opening-time announcement)."""
+        query = select(TicketRow).where(TicketRow.status == "queued", TicketRow.due_at <= _utc(now))
+        with self._sessions() as session:
+            return [self._ticket(session, row, transcript=False) for row in session.scalars(query)]
+
+    def announce(self, ticket_id: str) -> None:
+        """A queued ticket announced to agents at opening time becomes open."""
+        self._move(ticket_id, {"queued"}, status="open")
+
+    def claim(self, ticket_id: str, agent: str) -> None:
+        self._move(ticket_id, {"queued", "open"}, status="claimed", claimed_by=agent)
+
+    def resolve(self, ticket_id: str, *, returned_to_bot: bool = False) -> None:
+        status = "returned" if returned_to_bot else "resolved"
+        self._move(ticket_id, set(ACTIVE), status=status, closed_at=datetime.now(timezone.utc))
+
+    def rate(self, ticket_id: str, csat: int) -> None:
+        if not 1 <= csat <= 5:
+            raise TicketError("a CSAT rating is 1 to 5")
+        with self._sessions.begin() as session:
+            row = session.get(TicketRow, ticket_id)
+            if row is None or row.status in ACTIVE:
+                raise TicketError("only a closed ticket can be rated")
+            row.csat = csat
+
+    def _move(self, ticket_id: str, allowed: set[str], **changes: Any) -> None:
+        with self._sessions.begin() as session:
+            row = session.get(TicketRow, ticket_id)
+            if row is None:
+                raise TicketError(f"no ticket {ticket_id}")
+            if row.status not in allowed:
+                raise TicketError(f"ticket {ticket_id} is {row.status}")
+            for key, value in changes.items():
+                setattr(row, key, value)
+
+    @staticmethod
+    def _active_row(session: Session, sender_id: str) -> TicketRow | None:
+        query = select(TicketRow).where(
+            TicketRow.sender_id == sender_id, TicketRow.status.in_(ACTIVE)
+        )
+        return session.scalars(query).first()
+
+    @staticmethod
+    def _ticket(session: Session, row: TicketRow, *, transcript: bool = True) -> Ticket:
+        messages: list[TicketMessage] = []
+        if transcript:
+            query = (
+                select(TicketMessageRow)
+                .where(TicketMessageRow.ticket_id == row.id)
+                .order_by(TicketMessageRow.at, TicketMessageRow.id)
+            )
+            messages = [
+                TicketMessage(at=_aware(m.at), author=m.author, text=m.text, name=m.name)
+                for m in session.scalars(query)
+            ]
+        return Ticket(
+            id=row.id,
+            sender_id=row.sender_id,
+            channel=row.channel,
+            language=row.language,
+            status=row.status,
+            created_at=_aware(row.created_at),
+            due_at=None if row.due_at is None else _aware(row.due_at),
+            claimed_by=row.claimed_by,
+            closed_at=None if row.closed_at is None else _aware(row.closed_at),
+            reasons=list(row.reasons),
+            sentiment=list(row.sentiment),
+            profile=dict(row.profile),
+            faq_tried=list(row.faq_tried),
+            summary=row.summary,
+            csat=row.csat,
+            transcript=messages,
+        )
+
+
+def _message_row(ticket_id: str, message: TicketMessage) -> TicketMessageRow:
+    return TicketMessageRow(
+        ticket_id=ticket_id,
+        at=_utc(message.at),
+        author=message.author,
+        name=message.name,
+        text=message.text,
+    )
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return None if value is None else value.astimezone(timezone.utc)
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite hands stored UTC times back without a zone."""
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
