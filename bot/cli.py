@@ -86,6 +86,14 @@ def _parser() -> argparse.ArgumentParser:
     from bot.eval.cli import add_faq_eval_arguments
 
     add_faq_eval_arguments(faq_eval)
+    escalation = evaluate.add_parser(
+        "escalation", help="precision, recall and F1 of the anger signal on a text,label CSV"
+    )
+    escalation.add_argument(
+        "--queries", type=Path, required=True, help="text,label CSV; 1 = angry / escalate"
+    )
+    escalation.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    escalation.set_defaults(handler=_eval_escalation)
     return parser
 
 
@@ -215,6 +223,21 @@ def _hours(args: argparse.Namespace) -> int:
     for line in describe(hours, now=now, locale=settings.default_language):
         print(line)
     print(f"{path}: no problems found.")
+    return 0
+
+
+def _eval_escalation(args: argparse.Namespace) -> int:
+    from bot.eval.escalation import evaluate, read_escalation_csv, report
+    from bot.handoff.anger import AngerSignal
+
+    try:
+        rows = read_escalation_csv(args.queries)
+    except (OSError, ValueError) as invalid:
+        print(f"ERROR   {invalid}", file=sys.stderr)
+        return 1
+    metrics = evaluate(AngerSignal.from_settings(get_settings()), rows)
+    for line in report(metrics, json_path=args.json):
+        print(line)
     return 0
 
 

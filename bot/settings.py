@@ -63,6 +63,10 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "hours.yml",
         description="Business hours: timezone, weekly schedule, holidays, closures.",
     )
+    escalation_file: Path = Field(
+        default=PROJECT_ROOT / "escalation.yml",
+        description="When a person takes over: anger thresholds, failed turns, topics.",
+    )
     responses_dir: Path = Field(
         default=PROJECT_ROOT / "data" / "responses",
         description="The bot's texts, one <language>.yml per language.",
