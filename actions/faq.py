@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -11,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.services import Services, get_services
 from bot.faq.matcher import Outcome
 from bot.faq.schema import FaqEntry
-from bot.tone.answers import answer_messages
+from bot.tone.answers import answer_messages, choice_button
 
 
 class ActionAnswerFaq(Action):
@@ -83,8 +82,7 @@ class _Reply:
             dispatcher.utter_message(text=message, buttons=answer.buttons if last else [])
 
     def choice(self, entry: FaqEntry) -> dict[str, str]:
-        payload = "/faq_choose" + json.dumps({"faq_id": entry.id})
-        return {"title": entry.title(self.language, self.default), "payload": payload}
+        return choice_button(entry, language=self.language, default=self.default)
 
     def button(self, key: str, payload: str) -> dict[str, str]:
         title = self.services.texts.line(key, channel=self.channel, language=self.language)

@@ -10,7 +10,6 @@ from functools import lru_cache
 
 from bot.faq.cache import CachedEncoder, EmbeddingCache
 from bot.faq.encoders import Encoder, build_encoder
-from bot.faq.matcher import Thresholds
 from bot.faq.reload import HotReloader
 from bot.faq.service import FaqService
 from bot.hours.calendar import BusinessHours
@@ -54,12 +53,7 @@ def build_services(settings: Settings) -> Services:
     )
     reloader.start()
     log.info("FAQ engine ready: %d entries, encoder %s", len(reloader.index), encoder.name)
-    thresholds = Thresholds(
-        answer=settings.faq_answer_threshold,
-        margin=settings.faq_margin,
-        clarify=settings.faq_clarify_threshold,
-        max_choices=settings.faq_max_choices,
-    )
+    thresholds = settings.faq_thresholds
     sessions = session_factory(create_database(settings.database_url_or_default))
     return Services(
         settings=settings,

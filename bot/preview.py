@@ -6,17 +6,15 @@ intent classification is left out (every message is treated as a question).
 
 from __future__ import annotations
 
-import json
-
 from bot.faq.cache import CachedEncoder, EmbeddingCache
 from bot.faq.encoders import build_encoder
-from bot.faq.matcher import Outcome, Thresholds
+from bot.faq.matcher import Outcome
 from bot.faq.reload import HotReloader
 from bot.faq.service import FaqService
 from bot.locale.detect import LanguageDetector
 from bot.locale.resolve import choose_language, is_clear, supported_language
 from bot.settings import Settings
-from bot.tone.answers import answer_messages
+from bot.tone.answers import answer_messages, choice_button
 from bot.tone.renderer import to_dialect
 from bot.tone.texts import bot_texts
 
@@ -46,12 +44,7 @@ def preview(settings: Settings, message: str, *, channel: str, locale: str | Non
     faq = FaqService(
         reloader=reloader,
         encoder=encoder,
-        thresholds=Thresholds(
-            answer=settings.faq_answer_threshold,
-            margin=settings.faq_margin,
-            clarify=settings.faq_clarify_threshold,
-            max_choices=settings.faq_max_choices,
-        ),
+        thresholds=settings.faq_thresholds,
     )
     result = faq.ask(message)
     outcome = result.decision.outcome
@@ -68,10 +61,7 @@ def preview(settings: Settings, message: str, *, channel: str, locale: str | Non
     elif outcome is Outcome.CLARIFY:
         messages = texts.say("utter_faq_clarify", channel=channel, language=language)
         buttons = [
-            {
-                "title": entry.title(language, settings.default_language),
-                "payload": "/faq_choose" + json.dumps({"faq_id": entry.id}),
-            }
+            choice_button(entry, language=language, default=settings.default_language)
             for entry in result.entries
         ]
     else:

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseSettings, Field, SecretStr, validator
 
 from bot.faq.index import Scoring
+from bot.faq.matcher import Thresholds
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -173,6 +174,16 @@ class Settings(BaseSettings):
     def faq_scoring(self) -> Scoring:
         """How FAQ entries are ranked."""
         return Scoring(head_weight=self.faq_head_weight, ridge=self.faq_head_ridge)
+
+    @property
+    def faq_thresholds(self) -> Thresholds:
+        """When the FAQ engine answers, asks which entry was meant, or admits it cannot."""
+        return Thresholds(
+            answer=self.faq_answer_threshold,
+            margin=self.faq_margin,
+            clarify=self.faq_clarify_threshold,
+            max_choices=self.faq_max_choices,
+        )
 
     @property
     def database_url_or_default(self) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.eval.datasets import EvalSet, LabelledText, load, read_csv
-from bot.settings import PROJECT_ROOT, Settings, get_settings
+from bot.settings import PROJECT_ROOT, get_settings
 
 if TYPE_CHECKING:
     from bot.faq.matcher import Thresholds
@@ -208,18 +208,6 @@ def run(args: argparse.Namespace) -> int:
     return _single(args)
 
 
-def thresholds_from(settings: Settings) -> Thresholds:
-    """The FAQ matcher's thresholds as configured."""
-    from bot.faq.matcher import Thresholds
-
-    return Thresholds(
-        answer=settings.faq_answer_threshold,
-        margin=settings.faq_margin,
-        clarify=settings.faq_clarify_threshold,
-        max_choices=settings.faq_max_choices,
-    )
-
-
 def _single(args: argparse.Namespace) -> int:
     from bot.eval.demo import read_kb
     from bot.eval.faq import evaluate_faq, limit_threads
@@ -242,7 +230,7 @@ def _single(args: argparse.Namespace) -> int:
         kb,
         queries,
         encoder=encoder,
-        thresholds=thresholds_from(settings),
+        thresholds=settings.faq_thresholds,
         scoring=settings.faq_scoring,
         calibration=calibration,
         target_precision=args.target_precision,
@@ -338,6 +326,32 @@ def _load(item: SuiteItem, root: Path, quick: bool) -> EvalSet:
     return data
 
 
+def run_header(
+    args: argparse.Namespace,
+    spec: str,
+    *,
+    encoder: str,
+    thresholds: Thresholds,
+    machine: dict[str, Any],
+) -> dict[str, Any]:
+    """What every suite report starts with: when, how, which encoder and thresholds."""
+    return {
+        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "command": command_line(args, spec),
+        "encoder": encoder,
+        "encoder_spec": spec,
+        "configured_thresholds": {
+            "answer": thresholds.answer,
+            "margin": thresholds.margin,
+            "clarify": thresholds.clarify,
+            "max_choices": thresholds.max_choices,
+        },
+        "target_precision": args.target_precision,
+        "quick": args.quick,
+        "machine": machine,
+    }
+
+
 def command_line(args: argparse.Namespace, spec: str) -> str:
     """The command that reproduces a suite run, for its report."""
     suite = "--suite" if args.suite == "faq" else f"--suite {args.suite}"
@@ -376,22 +390,10 @@ def _suite(args: argparse.Namespace) -> int:
     raw = build_encoder(spec)
     limit_threads()
     memo = MemoEncoder(raw)
-    thresholds = thresholds_from(settings)
+    thresholds = settings.faq_thresholds
     root = Path(settings.datasets_dir)
     results: dict[str, Any] = {
-        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "command": command_line(args, spec),
-        "encoder": raw.name,
-        "encoder_spec": spec,
-        "configured_thresholds": {
-            "answer": thresholds.answer,
-            "margin": thresholds.margin,
-            "clarify": thresholds.clarify,
-            "max_choices": thresholds.max_choices,
-        },
-        "target_precision": args.target_precision,
-        "quick": args.quick,
-        "machine": machine,
+        **run_header(args, spec, encoder=raw.name, thresholds=thresholds, machine=machine),
         "datasets": {},
         "demo": None,
         "notes": [],

@@ -18,7 +18,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,11 +25,10 @@ from bot.eval.cli import (
     QUICK_K,
     QUICK_QUERIES,
     RASA_TIMEOUT_S,
-    command_line,
     ratios,
+    run_header,
     subsample,
     summary,
-    thresholds_from,
 )
 from bot.eval.datasets import EvalSet, LabelledText, arbanking77, banking77, read_csv, xsid
 from bot.eval.datasets import xsid_languages as list_xsid_languages
@@ -253,7 +251,7 @@ def run_suite(
     raw = encoder or build_encoder(spec)
     limit_threads()
     memo = MemoEncoder(raw)
-    thresholds = thresholds_from(settings)
+    thresholds = settings.faq_thresholds
     if items is None:
         items = suite_items(
             Path(settings.datasets_dir),
@@ -263,19 +261,7 @@ def run_suite(
             quick=args.quick,
         )
     results: dict[str, Any] = {
-        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "command": command_line(args, spec),
-        "encoder": raw.name,
-        "encoder_spec": spec,
-        "configured_thresholds": {
-            "answer": thresholds.answer,
-            "margin": thresholds.margin,
-            "clarify": thresholds.clarify,
-            "max_choices": thresholds.max_choices,
-        },
-        "target_precision": args.target_precision,
-        "quick": args.quick,
-        "machine": machine,
+        **run_header(args, spec, encoder=raw.name, thresholds=thresholds, machine=machine),
         "rows": {},
         "rasa_models": {},
         "notes": [],

@@ -7,7 +7,7 @@ until then this is the hook it plugs into.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -54,7 +54,7 @@ class HumanQueue:
                         channel=channel,
                         language=language,
                         reason=reason,
-                        due_at=None if due_at is None else due_at.astimezone(timezone.utc),
+                        due_at=due_at,
                     )
                 )
 
@@ -73,13 +73,8 @@ class HumanQueue:
                     channel=row.channel,
                     language=row.language,
                     reason=row.reason,
-                    queued_at=_utc(row.queued_at),
-                    due_at=None if row.due_at is None else _utc(row.due_at),
+                    queued_at=row.queued_at,
+                    due_at=row.due_at,
                 )
                 for row in session.execute(query).scalars()
             ]
-
-
-def _utc(value: datetime) -> datetime:
-    """Stored times are UTC; SQLite hands them back without a zone."""
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

@@ -6,8 +6,35 @@ from datetime import datetime, timezone
 
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base
+from sqlalchemy.types import TypeDecorator
 
 Base = declarative_base()
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    """Aware and in UTC; a naive value is taken to be UTC already."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+class UtcDateTime(TypeDecorator):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no zone: without this, an aware Berlin time would be stored as
+    its wall-clock reading and come back naive.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        return _as_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        return _as_utc(value)
 
 
 def utcnow() -> datetime:
@@ -83,13 +110,13 @@ class QueuedHumanRequest(Base):  # type: ignore[misc,valid-type]
     __tablename__ = "queued_human_requests"
 
     id = Column(Integer, primary_key=True)
-    queued_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    queued_at = Column(UtcDateTime(), nullable=False, default=utcnow)
     sender_id = Column(String(255), nullable=False, index=True)
     channel = Column(String(32), nullable=False)
     language = Column(String(16), nullable=False)
     reason = Column(String(64), nullable=False)
-    due_at = Column(DateTime(timezone=True), nullable=True, index=True)
-    delivered_at = Column(DateTime(timezone=True), nullable=True)
+    due_at = Column(UtcDateTime(), nullable=True, index=True)
+    delivered_at = Column(UtcDateTime(), nullable=True)
 
 
 class TicketRow(Base):  # type: ignore[misc,valid-type]
@@ -102,10 +129,10 @@ class TicketRow(Base):  # type: ignore[misc,valid-type]
     channel = Column(String(32), nullable=False)
     language = Column(String(16), nullable=False)
     status = Column(String(16), nullable=False, index=True)
-    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-    due_at = Column(DateTime(timezone=True), nullable=True)
+    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+    due_at = Column(UtcDateTime(), nullable=True)
     claimed_by = Column(String(255), nullable=True)
-    closed_at = Column(DateTime(timezone=True), nullable=True)
+    closed_at = Column(UtcDateTime(), nullable=True)
     reasons = Column(JSON, nullable=False, default=list)
     sentiment = Column(JSON, nullable=False, default=list)
     profile = Column(JSON, nullable=False, default=dict)
@@ -121,7 +148,7 @@ class TicketMessageRow(Base):  # type: ignore[misc,valid-type]
 
     id = Column(Integer, primary_key=True)
     ticket_id = Column(String(36), ForeignKey("tickets.id"), nullable=False, index=True)
-    at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    at = Column(UtcDateTime(), nullable=False, default=utcnow)
     author = Column(String(16), nullable=False)
     name = Column(String(255), nullable=True)
     text = Column(Text, nullable=False)

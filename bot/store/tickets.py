@@ -86,7 +86,7 @@ class Tickets:
                 channel=channel,
                 language=language,
                 status="queued" if due_at else "open",
-                due_at=_utc(due_at),
+                due_at=due_at,
                 reasons=reasons,
                 sentiment=sentiment or [],
                 profile=profile,
@@ -127,7 +127,7 @@ class Tickets:
 
     def due(self, now: datetime) -> list[Ticket]:
         """Queued tickets whose opening time has come (for the opening-time announcement)."""
-        query = select(TicketRow).where(TicketRow.status == "queued", TicketRow.due_at <= _utc(now))
+        query = select(TicketRow).where(TicketRow.status == "queued", TicketRow.due_at <= now)
         with self._sessions() as session:
             return [self._ticket(session, row, transcript=False) for row in session.scalars(query)]
 
@@ -178,7 +178,7 @@ class Tickets:
                 .order_by(TicketMessageRow.at, TicketMessageRow.id)
             )
             messages = [
-                TicketMessage(at=_aware(m.at), author=m.author, text=m.text, name=m.name)
+                TicketMessage(at=m.at, author=m.author, text=m.text, name=m.name)
                 for m in session.scalars(query)
             ]
         return Ticket(
@@ -187,10 +187,10 @@ class Tickets:
             channel=row.channel,
             language=row.language,
             status=row.status,
-            created_at=_aware(row.created_at),
-            due_at=None if row.due_at is None else _aware(row.due_at),
+            created_at=row.created_at,
+            due_at=row.due_at,
             claimed_by=row.claimed_by,
-            closed_at=None if row.closed_at is None else _aware(row.closed_at),
+            closed_at=row.closed_at,
             reasons=list(row.reasons),
             sentiment=list(row.sentiment),
             profile=dict(row.profile),
@@ -204,17 +204,8 @@ class Tickets:
 def _message_row(ticket_id: str, message: TicketMessage) -> TicketMessageRow:
     return TicketMessageRow(
         ticket_id=ticket_id,
-        at=_utc(message.at),
+        at=message.at,
         author=message.author,
         name=message.name,
         text=message.text,
     )
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    return None if value is None else value.astimezone(timezone.utc)
-
-
-def _aware(value: datetime) -> datetime:
-    """SQLite hands stored UTC times back without a zone."""
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

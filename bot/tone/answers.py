@@ -6,6 +6,7 @@ what customers see.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from bot.faq.schema import FaqEntry
@@ -50,3 +51,11 @@ def answer_messages(
         buttons=buttons,
         missing_translation=bool(note),
     )
+
+
+def choice_button(entry: FaqEntry, *, language: str, default: str) -> dict[str, str]:
+    """A clarification's button for ``entry``: its question, and a click that picks it."""
+    return {
+        "title": entry.title(language, default),
+        "payload": "/faq_choose" + json.dumps({"faq_id": entry.id}),
+    }

@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -155,3 +157,22 @@ def server_env(workdir: Path, faq_dir: Path, **settings: str) -> dict[str, str]:
     )
     env.update({f"FRONTLINE_{key.upper()}": value for key, value in settings.items()})
     return env
+
+
+@contextmanager
+def servers_at(workdir: Path, env: dict[str, str], model: Path, at: str) -> Iterator[BotServers]:
+    """Both servers running, the action server's clock frozen at ``at`` (time-machine).
+
+    Conversations then do not depend on when the tests run (business hours).
+    """
+    frozen = {**env, "FRONTLINE_TEST_FROZEN_AT": at}
+    servers = BotServers(
+        workdir=workdir,
+        env=frozen,
+        actions_launcher=[sys.executable, "-m", "tests.auxil.frozen_actions"],
+    )
+    try:
+        servers.start(model)
+        yield servers
+    finally:
+        servers.stop()

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from tests.auxil import fake_slack, fake_telegram
 from tests.auxil.fake_slack import FakeSlack
 from tests.auxil.fake_telegram import WEBHOOK_SECRET as TELEGRAM_SECRET
 from tests.auxil.fake_telegram import FakeTelegram, too_many_requests
-from tests.auxil.servers import ROOT, BotServers, free_port, server_env
+from tests.auxil.servers import ROOT, BotServers, free_port, server_env, servers_at
 
 OPEN_HOURS = "2026-11-23T11:00:00+01:00"  # a Monday morning in Berlin (hours.yml)
 
@@ -68,17 +67,8 @@ def bot(
         # A shop's site on another local origin may embed the widget (test_web_widget).
         web_allowed_origins=json.dumps([f"http://localhost:{free_port()}"]),
     )
-    # The action server's clock is frozen at a time the team is in (time-machine), so
-    # conversations do not depend on when the tests run; test_after_hours.py freezes it
-    # on a Sunday evening instead.
-    env["FRONTLINE_TEST_FROZEN_AT"] = OPEN_HOURS
-    servers = BotServers(
-        workdir=workdir,
-        env=env,
-        actions_launcher=[sys.executable, "-m", "tests.auxil.frozen_actions"],
-    )
-    try:
-        servers.start(trained_model)
+    # The action server's clock is frozen at a time the team is in, so conversations
+    # do not depend on when the tests run; test_after_hours.py freezes it on a Sunday
+    # evening instead.
+    with servers_at(workdir, env, trained_model, OPEN_HOURS) as servers:
         yield servers
-    finally:
-        servers.stop()

@@ -4,7 +4,6 @@ Sunday evening in Berlin, when the shipped hours.yml says the team is away."""
 from __future__ import annotations
 
 import sqlite3
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.auxil import fake_telegram
 from tests.auxil.fake_telegram import WEBHOOK_SECRET, FakeTelegram
-from tests.auxil.servers import BotServers, server_env
+from tests.auxil.servers import BotServers, server_env, servers_at
 from tests.integration.test_telegram import customer, new_chat, say
 from tests.integration.test_web_widget import CHROMIUM, CHROMIUM_ARGS, ask
 
@@ -35,17 +34,8 @@ def closed_bot(
         telegram_api_url=telegram_api.base_url,
         telegram_webhook_secret=WEBHOOK_SECRET,
     )
-    env["FRONTLINE_TEST_FROZEN_AT"] = SUNDAY_EVENING
-    servers = BotServers(
-        workdir=workdir,
-        env=env,
-        actions_launcher=[sys.executable, "-m", "tests.auxil.frozen_actions"],
-    )
-    try:
-        servers.start(trained_model)
+    with servers_at(workdir, env, trained_model, SUNDAY_EVENING) as servers:
         yield servers
-    finally:
-        servers.stop()
 
 
 def notices(texts: list[str]) -> list[str]:
