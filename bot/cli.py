@@ -79,6 +79,27 @@ def _parser() -> argparse.ArgumentParser:
     hours.add_argument("--config", type=Path, help="default: FRONTLINE_HOURS_FILE")
     hours.set_defaults(handler=_hours)
 
+    agents = commands.add_parser("agents", help="agent accounts for the inbox at /agent")
+    agent_commands = agents.add_subparsers(title="agents commands")
+    add = agent_commands.add_parser(
+        "add", help="add an agent, or set their password or API token (asks the password twice)"
+    )
+    add.add_argument("name", help="the agent's name, shown to customers with their replies")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    add.add_argument(
+        "--token",
+        action="store_true",
+        help="also make an API token (printed once) for scripts or a helpdesk",
+    )
+    add.add_argument("--no-password", action="store_true", help="token only, no inbox login")
+    add.add_argument("--file", type=Path, help="default: FRONTLINE_AGENTS_FILE")
+    add.set_defaults(handler=_agents_add)
+    listing = agent_commands.add_parser("list", help="the agents and how each can log in")
+    listing.add_argument("--file", type=Path, help="default: FRONTLINE_AGENTS_FILE")
+    listing.set_defaults(handler=_agents_list)
+
     evaluate = commands.add_parser("eval", help="benchmarks").add_subparsers(title="eval commands")
     faq_eval = evaluate.add_parser(
         "faq", help="evaluate FAQ retrieval on a knowledge base and queries"
@@ -238,6 +259,60 @@ def _eval_escalation(args: argparse.Namespace) -> int:
     metrics = evaluate(AngerSignal.from_settings(get_settings()), rows)
     for line in report(metrics, json_path=args.json):
         print(line)
+    return 0
+
+
+def _agents_add(args: argparse.Namespace) -> int:
+    from bot.handoff.accounts import AccountsError, add_agent, new_token
+
+    path = args.file or get_settings().agents_file
+    if args.no_password and not args.token:
+        print("ERROR   --no-password needs --token", file=sys.stderr)
+        return 2
+    password = None if args.no_password else _read_password(from_stdin=args.password_stdin)
+    if password == "":
+        print("ERROR   no password given (or the two did not match)", file=sys.stderr)
+        return 1
+    token = new_token() if args.token else None
+    try:
+        add_agent(path, args.name, password=password, token=token)
+    except AccountsError as error:
+        print(f"ERROR   {error}", file=sys.stderr)
+        return 1
+    print(f"{path}: agent {args.name!r} saved.")
+    if token is not None:
+        print(f"API token (shown only now; send it as 'Authorization: Bearer ...'):\n{token}")
+    return 0
+
+
+def _read_password(*, from_stdin: bool) -> str:
+    """The new password, or "" when it is empty or typed differently twice."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    from getpass import getpass
+
+    first = getpass("Password: ")
+    return first if first and getpass("Password again: ") == first else ""
+
+
+def _agents_list(args: argparse.Namespace) -> int:
+    from bot.handoff.accounts import AccountsError, AgentAccounts
+
+    path = args.file or get_settings().agents_file
+    try:
+        accounts = AgentAccounts.load(path)
+    except AccountsError as error:
+        print(f"ERROR   {error}", file=sys.stderr)
+        return 1
+    if not len(accounts):
+        print(f"{path}: no agents yet; add one with `frontline agents add NAME`.")
+    for account in accounts:
+        ways = [
+            w
+            for w, on in (("password", account.password_hash), ("token", account.token_hash))
+            if on
+        ]
+        print(f"{account.name}  ({', '.join(ways)})")
     return 0
 
 

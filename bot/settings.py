@@ -148,6 +148,39 @@ class Settings(BaseSettings):
         default="https://slack.com/api/", description="Slack Web API base URL."
     )
 
+    # Slack agent channel: where new tickets are posted for agents (a channel id, C...).
+    slack_agent_channel: str = Field(
+        default="", description="Slack channel id agents work tickets in; empty: no cards."
+    )
+
+    # Handoff to people (bot/handoff/).
+    handoff_poll_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description="How often the Rasa server posts new tickets, reminders and announcements.",
+    )
+    handoff_remind_after_minutes: float = Field(
+        default=10.0,
+        gt=0,
+        description="Remind agents of an unclaimed ticket (and tell the customer the wait) after.",
+    )
+    handoff_webhook_url: str = Field(
+        default="", description="Helpdesk URL that receives HMAC-signed ticket events."
+    )
+    handoff_webhook_secret: SecretStr | None = Field(
+        default=None, description="Shared secret that signs the webhook's requests."
+    )
+    agents_file: Path = Field(
+        default=PROJECT_ROOT / "var" / "agents.yml",
+        description="Agent accounts for the inbox at /agent (`frontline agents add`).",
+    )
+    agent_session_hours: float = Field(
+        default=12.0, gt=0, description="How long an agent's inbox login lasts."
+    )
+    agent_cookie_secure: bool = Field(
+        default=False, description="Mark the inbox session cookie Secure (set it behind HTTPS)."
+    )
+
     class Config:
         env_prefix = "FRONTLINE_"
         env_file = ".env"

@@ -104,21 +104,6 @@ class MissingTranslation(Base):  # type: ignore[misc,valid-type]
     channel = Column(String(32), nullable=False)
 
 
-class QueuedHumanRequest(Base):  # type: ignore[misc,valid-type]
-    """A customer who needs a person while the team is away, waiting for opening time."""
-
-    __tablename__ = "queued_human_requests"
-
-    id = Column(Integer, primary_key=True)
-    queued_at = Column(UtcDateTime(), nullable=False, default=utcnow)
-    sender_id = Column(String(255), nullable=False, index=True)
-    channel = Column(String(32), nullable=False)
-    language = Column(String(16), nullable=False)
-    reason = Column(String(64), nullable=False)
-    due_at = Column(UtcDateTime(), nullable=True, index=True)
-    delivered_at = Column(UtcDateTime(), nullable=True)
-
-
 class TicketRow(Base):  # type: ignore[misc,valid-type]
     """A conversation handed to people, with the context package agents work from."""
 
@@ -139,6 +124,12 @@ class TicketRow(Base):  # type: ignore[misc,valid-type]
     faq_tried = Column(JSON, nullable=False, default=list)
     summary = Column(Text, nullable=False, default="")
     csat = Column(Integer, nullable=True)
+    # When agents were first shown the ticket, and last reminded of it.
+    posted_at = Column(UtcDateTime(), nullable=True)
+    reminded_at = Column(UtcDateTime(), nullable=True)
+    # The ticket's card in the Slack agent channel; agents' thread replies find it by this.
+    slack_channel = Column(String(32), nullable=True)
+    slack_ts = Column(String(32), nullable=True, index=True)
 
 
 class TicketMessageRow(Base):  # type: ignore[misc,valid-type]
@@ -152,3 +143,14 @@ class TicketMessageRow(Base):  # type: ignore[misc,valid-type]
     author = Column(String(16), nullable=False)
     name = Column(String(255), nullable=True)
     text = Column(Text, nullable=False)
+
+
+class AgentSessionRow(Base):  # type: ignore[misc,valid-type]
+    """An agent's inbox login; only a hash of the cookie's token is kept."""
+
+    __tablename__ = "agent_sessions"
+
+    token_hash = Column(String(64), primary_key=True)
+    agent = Column(String(255), nullable=False)
+    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+    expires_at = Column(UtcDateTime(), nullable=False, index=True)

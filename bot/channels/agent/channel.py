@@ -1,0 +1,226 @@
+"""The agents' web inbox as a Rasa input channel, served by the Rasa server at ``/agent``.
+
+- ``GET /agent``: the inbox page (a login form until the agent logs in);
+- ``GET /agent/static/*``: its script and style;
+- ``POST /agent/login`` ``{"name", "password"}``, ``POST /agent/logout``;
+- ``GET /agent/api/me``, ``GET /agent/api/tickets[?status=resolved,returned]``,
+  ``GET /agent/api/tickets/<id>``;
+- ``POST /agent/api/tickets/<id>/reply`` ``{"text"}``, ``.../claim``, ``.../resolve``,
+  ``.../return``: through the :class:`~bot.handoff.ports.AgentDesk`.
+
+Agents are not customers: nothing here reaches Rasa's ``on_new_message``.
+See ``docs/agent-inbox.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+from functools import wraps
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel
+from sanic import Blueprint, Sanic
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.agent.api import TicketApi, hub_desk
+from bot.channels.agent.auth import InboxAuth
+from bot.channels.agent.errors import InboxError, InvalidRequest, UnknownTicket
+from bot.channels.agent.limiter import LoginLimiter
+from bot.channels.agent.responses import (
+    PAGE,
+    PUBLIC,
+    api_json,
+    load_assets,
+    page,
+    refused,
+    static_file,
+)
+from bot.channels.base import OnNewMessage
+from bot.channels.wiring import _sessions
+from bot.handoff.accounts import AccountsFile, AgentAccounts
+from bot.handoff.ports import AgentDesk
+from bot.settings import get_settings
+from bot.store.agent_sessions import AgentSessions
+from bot.store.tickets import Tickets
+
+URL_PREFIX = "/agent"
+_LONGEST_NAME, _LONGEST_PASSWORD = 256, 1024
+
+Handler = Callable[..., Awaitable[HTTPResponse]]
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _answering(handler: Handler) -> Handler:
+    """Turns the inbox's refusals into their JSON responses."""
+
+    @wraps(handler)
+    async def answer(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+        try:
+            return await handler(request, *args, **kwargs)
+        except InboxError as error:
+            return refused(error)
+
+    return answer
+
+
+class AgentInboxInput(InputChannel):
+    """Rasa input channel ``agent``: the inbox page and its JSON API for human agents.
+
+    Args:
+        accounts: The agent accounts, or a function giving the current ones.
+        sessions: Where logins are kept.
+        tickets: The ticket store.
+        desk: The running app's :class:`AgentDesk`; every change goes through it.
+        clock: Now, timezone-aware.
+        cookie_secure: Mark the session cookie ``Secure``.
+        session_hours: How long a login lasts.
+        limiter: Failed-login counter.
+    """
+
+    @classmethod
+    def name(cls) -> str:
+        return "agent"
+
+    def __init__(
+        self,
+        *,
+        accounts: AgentAccounts | Callable[[], AgentAccounts],
+        sessions: AgentSessions,
+        tickets: Tickets,
+        desk: Callable[[Sanic], AgentDesk] = hub_desk,
+        clock: Callable[[], datetime] = _now,
+        cookie_secure: bool = False,
+        session_hours: float = 12.0,
+        limiter: LoginLimiter | None = None,
+    ) -> None:
+        current = (lambda: accounts) if isinstance(accounts, AgentAccounts) else accounts
+        self.auth = InboxAuth(
+            accounts=current,
+            sessions=sessions,
+            clock=clock,
+            session_hours=session_hours,
+            cookie_secure=cookie_secure,
+            limiter=limiter,
+        )
+        self.api = TicketApi(tickets=tickets, desk=desk)
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        """Everything comes from ``FRONTLINE_AGENT*`` settings; credentials.yml holds no keys.
+
+        Raises:
+            AccountsError: The accounts file is invalid (named, with the entry and field).
+        """
+        settings = get_settings()
+        database = _sessions(settings.database_url_or_default)
+        return cls(
+            accounts=AccountsFile(settings.agents_file),
+            sessions=AgentSessions(sessions=database),
+            tickets=Tickets(sessions=database),
+            cookie_secure=settings.agent_cookie_secure,
+            session_hours=settings.agent_session_hours,
+        )
+
+    def url_prefix(self) -> str:
+        return URL_PREFIX
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        blueprint = Blueprint("agent_inbox", __name__)
+        self._add_pages(blueprint)
+        self._add_api(blueprint)
+        return blueprint
+
+    def _add_pages(self, blueprint: Blueprint) -> None:
+        assets = load_assets()
+        auth = self.auth
+
+        @blueprint.route("", methods=["GET"])
+        async def inbox(_: Request) -> HTTPResponse:
+            return page(assets[PAGE])
+
+        @blueprint.route("/static/<name:str>", methods=["GET"])
+        async def static(_: Request, name: str) -> HTTPResponse:
+            if name not in PUBLIC:
+                return api_json({"error": "not found"}, status=404)
+            return static_file(assets[name])
+
+        @blueprint.route("/login", methods=["POST"])
+        @_answering
+        async def login(request: Request) -> HTTPResponse:
+            name, password = _credentials(request)
+            address = request.remote_addr or request.ip or "?"
+            agent, token = await auth.login(name, password, address)
+            reply = api_json({"agent": agent})
+            auth.set_cookie(reply, token)
+            return reply
+
+        @blueprint.route("/logout", methods=["POST"])
+        @_answering
+        async def logout(request: Request) -> HTTPResponse:
+            auth.identify(request, changes_state=True)
+            auth.logout(request)
+            reply = api_json({"agent": None})
+            auth.clear_cookie(reply)
+            return reply
+
+    def _add_api(self, blueprint: Blueprint) -> None:
+        auth, api = self.auth, self.api
+
+        @blueprint.route("/api/me", methods=["GET"])
+        @_answering
+        async def me(request: Request) -> HTTPResponse:
+            identity = auth.identify(request, changes_state=False)
+            return api_json({"agent": identity.agent, "via": identity.via})
+
+        @blueprint.route("/api/tickets", methods=["GET"])
+        @_answering
+        async def tickets(request: Request) -> HTTPResponse:
+            auth.identify(request, changes_state=False)
+            return api_json(api.listing(request.args.get("status")))
+
+        @blueprint.route("/api/tickets/<ticket_id:str>", methods=["GET"])
+        @_answering
+        async def ticket(request: Request, ticket_id: str) -> HTTPResponse:
+            auth.identify(request, changes_state=False)
+            return api_json(api.detail(ticket_id))
+
+        @blueprint.route("/api/tickets/<ticket_id:str>/<action:str>", methods=["POST"])
+        @_answering
+        async def act(request: Request, ticket_id: str, action: str) -> HTTPResponse:
+            identity = auth.identify(request, changes_state=True)
+            body = _json_body(request) if action == "reply" else None
+            return api_json(
+                await api.act(request.app, ticket_id, action, agent=identity.agent, body=body)
+            )
+
+        @blueprint.route("/api/<rest:path>", methods=["GET", "POST"])
+        @_answering
+        async def unknown(request: Request, rest: str) -> HTTPResponse:
+            auth.identify(request, changes_state=False)
+            raise UnknownTicket(f"no endpoint /agent/api/{rest}")
+
+
+def _json_body(request: Request) -> Any:
+    """The body as JSON; only ``application/json``, which a cross-site form cannot send."""
+    if not (request.content_type or "").startswith("application/json"):
+        raise InvalidRequest("send the body as application/json")
+    try:
+        return request.json
+    except Exception as error:  # sanic raises its own InvalidUsage on bad JSON
+        raise InvalidRequest("the body is not valid JSON") from error
+
+
+def _credentials(request: Request) -> tuple[str, str]:
+    body = _json_body(request)
+    name = body.get("name") if isinstance(body, dict) else None
+    password = body.get("password") if isinstance(body, dict) else None
+    if not isinstance(name, str) or not isinstance(password, str) or not name or not password:
+        raise InvalidRequest('send {"name": "...", "password": "..."}')
+    if len(name) > _LONGEST_NAME or len(password) > _LONGEST_PASSWORD:
+        raise InvalidRequest("name or password too long")
+    return name.strip(), password
