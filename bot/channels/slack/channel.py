@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_bolt.adapter.sanic.async_handler import AsyncSlackRequestHandler
@@ -22,6 +22,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.base import ChannelBase, ChannelOff, OnNewMessage
 from bot.channels.slack.address import SlackAddress
+from bot.channels.slack.agent_events import AgentListeners
+from bot.channels.slack.agent_relay import SlackAgentRelay
 from bot.channels.slack.bolt_app import build_bolt_app
 from bot.channels.slack.config import BOT_TOKEN_VARIABLE, SlackConfig, slack_config
 from bot.channels.slack.output import Destination, SlackOutput
@@ -29,10 +31,12 @@ from bot.channels.slack.profiles import SlackProfiles
 from bot.channels.slack.socket_mode import SocketModeConnection
 from bot.channels.slack.turns import SlackTurns
 from bot.channels.texts import language_of
-from bot.channels.wiring import channel_stores
+from bot.channels.wiring import channel_stores, database_sessions
+from bot.handoff.ports import AgentDesk
 from bot.settings import Settings, get_settings
 from bot.store.addresses import AddressBook
 from bot.store.deliveries import DeliveryLog
+from bot.store.tickets import Tickets
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +67,17 @@ class SlackInput(ChannelBase, InputChannel):
         client = AsyncWebClient(token=config.bot_token, base_url=config.api_url, timeout=15)
         client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
         deliveries, addresses = channel_stores(settings)
+        tickets = None
+        if config.agent_channel:
+            log.info("slack: ticket cards go to channel %s", config.agent_channel)
+            tickets = Tickets(sessions=database_sessions(settings))
         return cls(
             config=config,
             client=client,
             deliveries=deliveries,
             addresses=addresses,
             profiles=SlackProfiles(client=client),
+            tickets=tickets,
         )
 
     def __init__(
@@ -79,11 +88,42 @@ class SlackInput(ChannelBase, InputChannel):
         deliveries: DeliveryLog,
         addresses: AddressBook,
         profiles: SlackProfiles,
+        tickets: Tickets | None = None,
     ) -> None:
         super().__init__(deliveries=deliveries, addresses=addresses)
         self.config = config
         self.client = client
         self.profiles = profiles
+        self.tickets = tickets
+        self._app: Sanic | None = None
+
+    def agent_relay(self) -> SlackAgentRelay | None:
+        """Ticket cards in the agent channel; None when there is no agent channel."""
+        if not self.config.agent_channel or self.tickets is None:
+            return None
+        return SlackAgentRelay(
+            client=self.client, channel_id=self.config.agent_channel, tickets=self.tickets
+        )
+
+    def agent_listeners(self) -> AgentListeners | None:
+        """Replies and clicks in the agent channel; None when there is no agent channel."""
+        if not self.config.agent_channel or self.tickets is None:
+            return None
+        return AgentListeners(
+            tickets=self.tickets,
+            profiles=self.profiles,
+            client=self.client,
+            desk=self._desk,
+            agent_channel=self.config.agent_channel,
+        )
+
+    def _desk(self) -> AgentDesk:
+        # Imported on use, as ChannelBase.join_handoff does: the hub wires channels together.
+        from bot.handoff.hub import desk_of
+
+        if self._app is None:
+            raise RuntimeError("the server has not started yet")
+        return desk_of(self._app)
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         turns = SlackTurns(
@@ -100,9 +140,20 @@ class SlackInput(ChannelBase, InputChannel):
             deliveries=self.deliveries,
             turns=turns,
             channel=self.name(),
+            agents=self.agent_listeners(),
         )
         mode = "socket" if self.config.socket_mode else "events"
         hooks = Blueprint("frontline_slack")
+        self.join_handoff(hooks)
+        relay = self.agent_relay()
+        if relay is not None:
+            from bot.handoff.hub import hub
+
+            hub().add_relay(relay)
+
+        @hooks.listener("before_server_start")
+        async def remember_app(server: Sanic, _loop: Any) -> None:
+            self._app = server
 
         @hooks.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

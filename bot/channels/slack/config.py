@@ -23,6 +23,7 @@ class SlackConfig:
         api_url: The Web API base URL.
         languages: Supported languages, for the channel's own texts.
         default_language: The language when the customer's locale is not supported.
+        agent_channel: The channel agents work tickets in (``C...``); None: no cards.
     """
 
     bot_token: str
@@ -32,6 +33,7 @@ class SlackConfig:
     api_url: str
     languages: tuple[str, ...]
     default_language: str
+    agent_channel: str | None = None
 
 
 def slack_config(settings: Settings) -> SlackConfig | None:
@@ -62,4 +64,5 @@ def slack_config(settings: Settings) -> SlackConfig | None:
         api_url=settings.slack_api_url,
         languages=tuple(settings.languages),
         default_language=settings.default_language,
+        agent_channel=settings.slack_agent_channel.strip() or None,
     )

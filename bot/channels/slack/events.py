@@ -16,8 +16,11 @@ from typing import Any
 from bot.channels.base import Profile, Turn, typed
 from bot.channels.slack.address import SlackAddress, conversation_id, is_direct_message
 
-# The Events API subscriptions this module handles; the app manifest lists exactly these.
-SUBSCRIBED_EVENTS = ("app_mention", "message.im")
+# The Events API subscriptions the channel handles; the app manifest lists exactly these.
+# Customers' messages are ``message.im`` and ``app_mention`` (read here); channel messages
+# (``message.channels``, ``message.groups``) are for agents' replies in the agent
+# channel (read by :mod:`bot.channels.slack.agent_events`) and are ignored here.
+SUBSCRIBED_EVENTS = ("app_mention", "message.im", "message.channels", "message.groups")
 
 # Message subtypes a customer produces by writing; every other subtype (message_changed,
 # message_deleted, bot_message, channel_join, ...) is not something to answer.

@@ -10,16 +10,23 @@ import yaml
 from slack_sdk.web.async_client import AsyncWebClient
 
 import bot.channels.slack as slack_channel
+from bot.channels.slack.agent_events import read_agent_reply
 from bot.channels.slack.events import SUBSCRIBED_EVENTS, BotIdentity, read_event
 from tests.auxil.servers import ROOT
 
 MANIFEST = ROOT / "slack-app-manifest.yml"
 
 # Slack's documented bot scope for each event and Web API method the channel may use.
-EVENT_SCOPES = {"app_mention": "app_mentions:read", "message.im": "im:history"}
+EVENT_SCOPES = {
+    "app_mention": "app_mentions:read",
+    "message.im": "im:history",
+    "message.channels": "channels:history",
+    "message.groups": "groups:history",
+}
 METHOD_SCOPES = {
     "chat_postMessage": "chat:write",
     "chat_update": "chat:write",
+    "chat_postEphemeral": "chat:write",
     "users_info": "users:read",
     "auth_test": None,  # no scope; bolt calls it to learn the bot's own ids
 }
@@ -27,6 +34,9 @@ METHOD_SCOPES = {
 SAMPLE_EVENTS: dict[str, dict[str, Any]] = {
     "app_mention": {"type": "app_mention", "channel": "C1", "text": "<@UBOT> hi"},
     "message.im": {"type": "message", "channel": "D1", "channel_type": "im", "text": "hi"},
+    # An agent's reply in the thread of a ticket card, in a public or a private channel.
+    "message.channels": {"type": "message", "channel": "C9", "thread_ts": "0.5", "text": "hi"},
+    "message.groups": {"type": "message", "channel": "G9", "thread_ts": "0.5", "text": "hi"},
 }
 
 
@@ -56,7 +66,9 @@ def test_the_manifest_subscribes_to_exactly_the_handled_events() -> None:
     for name in SUBSCRIBED_EVENTS:
         event = {"user": "U1", "ts": "1.0", **SAMPLE_EVENTS[name]}
         body = {"type": "event_callback", "team_id": "T1", "event": event}
-        assert read_event(body, bot=BotIdentity(user_id="UBOT")) is not None, name
+        bot = BotIdentity(user_id="UBOT")
+        agent_reply = read_agent_reply(body, agent_channel=event["channel"], bot=bot)
+        assert read_event(body, bot=bot) is not None or agent_reply is not None, name
 
 
 def test_the_manifest_asks_for_exactly_the_scopes_the_code_needs() -> None:
