@@ -7,9 +7,11 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.handoff import Escalation
 from actions.services import Services, get_services
 from bot.faq.matcher import Outcome
 from bot.faq.schema import FaqEntry
+from bot.handoff.policy import Action as Verdict
 from bot.tone.answers import answer_messages, choice_button
 
 
@@ -25,6 +27,7 @@ class ActionAnswerFaq(Action):
     ) -> list[dict[str, Any]]:
         services = self._services or get_services()
         reply = _Reply(services, tracker)
+        escalation = Escalation(services, tracker)
         chosen = next(tracker.get_latest_entity_values("faq_id"), None)
         if chosen:
             entry = services.faq.entry(chosen)
@@ -32,12 +35,29 @@ class ActionAnswerFaq(Action):
                 dispatcher.utter_message(response="utter_faq_gone")
             else:
                 reply.answer(dispatcher, entry)
-            return []
+            escalation.update_last(helped=entry is not None)
+            return [escalation.slot()]
         text = tracker.latest_message.get("text") or ""
         result = services.faq.ask(text)
-        if result.decision.outcome is Outcome.ANSWER:
+        hits = [
+            {
+                "id": hit.entry_id,
+                "question": _question(services, hit.entry_id),
+                "score": round(hit.score, 4),
+            }
+            for hit in result.decision.hits[:3]
+        ]
+        outcome = result.decision.outcome
+        escalation.update_last(helped=outcome is Outcome.ANSWER, faq=hits)
+        decision = escalation.decide()
+        failed = decision.action is Verdict.HANDOFF
+        if outcome is Outcome.ANSWER:
             reply.answer(dispatcher, result.entries[0])
-        elif result.decision.outcome is Outcome.CLARIFY:
+            if escalation.history and escalation.history[-1].offered:
+                dispatcher.utter_message(
+                    response="utter_handoff_offer", buttons=[escalation.offer_button()]
+                )
+        elif outcome is Outcome.CLARIFY:
             buttons = [reply.choice(entry) for entry in result.entries]
             buttons.append(reply.button("utter_button_none_of_these", "/request_human"))
             dispatcher.utter_message(response="utter_faq_clarify", buttons=buttons)
@@ -47,16 +67,24 @@ class ActionAnswerFaq(Action):
                 language=reply.language,
                 channel=reply.channel,
                 conversation_id=tracker.sender_id,
-                candidates=[
-                    {"id": hit.entry_id, "score": round(hit.score, 4)}
-                    for hit in result.decision.hits
-                ],
+                candidates=[{"id": hit["id"], "score": hit["score"]} for hit in hits],
             )
+            button = reply.button("utter_button_talk_to_person", "/request_human")
             dispatcher.utter_message(
-                response="utter_faq_no_answer",
-                buttons=[reply.button("utter_button_talk_to_person", "/request_human")],
+                response="utter_faq_no_answer", buttons=[] if failed else [button]
             )
-        return []
+        if failed and outcome is not Outcome.ANSWER:
+            return [escalation.slot(), *escalation.hand_off(dispatcher, decision.reasons)]
+        return [escalation.slot()]
+
+
+def _question(services: Services, entry_id: str) -> str:
+    entry = services.faq.entry(entry_id)
+    return (
+        entry.title(services.settings.default_language, services.settings.default_language)
+        if entry
+        else ""
+    )
 
 
 class _Reply:

@@ -1,4 +1,4 @@
-"""Business hours in the conversation: the after-hours notice, and asking for a person."""
+"""Business hours in the conversation: the after-hours notice, once per closed period."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import Services, get_services
-from bot.hours.notice import opening_values, response_time
+from bot.hours.notice import opening_values
 
 NOTICE_SLOT = "closed_notice"
 
@@ -23,7 +23,7 @@ def first_message_of_session(tracker: Tracker) -> bool:
     return users <= 1
 
 
-class _Hours:
+class TurnHours:
     """The turn's view of the calendar: now, the closed period, and the notice to send."""
 
     def __init__(self, services: Services, tracker: Tracker) -> None:
@@ -73,38 +73,7 @@ class ActionHoursNotice(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        hours = _Hours(self._services or get_services(), tracker)
+        hours = TurnHours(self._services or get_services(), tracker)
         if not first_message_of_session(tracker):
             return []
         return hours.notify(dispatcher)
-
-
-class ActionRequestHuman(Action):
-    """A customer asks for a person: the typical wait while open; while closed, the
-    notice (once per closed period) and a place in the queue for opening time."""
-
-    def __init__(self, *, services: Services | None = None) -> None:
-        self._services = services
-
-    def name(self) -> str:
-        return "action_request_human"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        services = self._services or get_services()
-        hours = _Hours(services, tracker)
-        if hours.period is None:
-            wait = response_time(services.hours.response_time_minutes, hours.language)
-            dispatcher.utter_message(response="utter_request_human", response_time=wait)
-            return []
-        events = hours.notify(dispatcher)
-        services.human_queue.enqueue(
-            sender_id=tracker.sender_id,
-            channel=tracker.get_latest_input_channel() or "rest",
-            language=hours.language,
-            reason="request",
-            due_at=services.hours.next_opening(hours.now),
-        )
-        dispatcher.utter_message(response="utter_human_queued")
-        return events

@@ -12,12 +12,15 @@ from bot.faq.cache import CachedEncoder, EmbeddingCache
 from bot.faq.encoders import Encoder, build_encoder
 from bot.faq.reload import HotReloader
 from bot.faq.service import FaqService
+from bot.handoff.anger import AngerSignal
+from bot.handoff.config import load_policy
+from bot.handoff.policy import EscalationPolicy
 from bot.hours.calendar import BusinessHours
 from bot.hours.config import load_hours
 from bot.locale.detect import LanguageDetector
 from bot.settings import Settings, get_settings
 from bot.store.db import create_database, session_factory
-from bot.store.human_queue import HumanQueue
+from bot.store.tickets import Tickets
 from bot.store.translations import TranslationGaps
 from bot.store.unanswered import UnansweredLog
 from bot.tone.texts import BotTexts, bot_texts
@@ -34,7 +37,9 @@ class Services:
     texts: BotTexts
     translations: TranslationGaps
     hours: BusinessHours
-    human_queue: HumanQueue
+    tickets: Tickets
+    anger: AngerSignal
+    policy: EscalationPolicy
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
 
 
@@ -63,7 +68,9 @@ def build_services(settings: Settings) -> Services:
         texts=bot_texts(settings),
         translations=TranslationGaps(sessions=sessions),
         hours=load_hours(settings.hours_file),
-        human_queue=HumanQueue(sessions=sessions),
+        tickets=Tickets(sessions=sessions),
+        anger=AngerSignal.from_settings(settings, encoder=encoder),
+        policy=load_policy(settings.escalation_file),
     )
 
 

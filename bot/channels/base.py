@@ -13,7 +13,7 @@ import logging
 import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
@@ -179,16 +179,52 @@ class FrontlineOutput(OutputChannel):
         await self.send(recipient_id, Outgoing(attachment=attachment))
 
 
+class HandoffGate(Protocol):
+    """The handoff as a channel sees it (:class:`bot.handoff.hub.Hub`)."""
+
+    def handed_off(self, sender_id: str) -> bool: ...
+
+    async def customer_wrote(self, sender_id: str, text: str) -> None: ...
+
+    def join(
+        self, blueprint: Blueprint, *, channel: str, output: Callable[[], OutputChannel | None]
+    ) -> None: ...
+
+
 class ChannelBase:
-    """Dedupe, address book and failure isolation, shared by every input channel."""
+    """Dedupe, address book, failure isolation and the handoff gate, shared by every
+    input channel.
+
+    While a person has the conversation, Rasa records the customer's messages but
+    stays silent (the conversation is paused); the gate forwards each one to the
+    agents once Rasa has recorded it.
+    """
 
     def __init__(self, *, deliveries: DeliveryLog, addresses: AddressBook) -> None:
         self.deliveries = deliveries
         self.addresses = addresses
+        self.handoff: HandoffGate | None = None
 
     @classmethod
     def name(cls) -> str:
         raise NotImplementedError
+
+    def get_output_channel(self) -> OutputChannel | None:
+        """Where replies that answer no message go (an agent's); None when unreachable."""
+        return None
+
+    def join_handoff(self, blueprint: Blueprint, gate: HandoffGate | None = None) -> None:
+        """Take part in handoffs: the gate, and how agents' messages reach this channel."""
+        if gate is None:
+            from bot.handoff.hub import hub
+
+            gate = hub()
+        self.handoff = gate
+        gate.join(blueprint, channel=self.name(), output=self.get_output_channel)
+
+    def handed_off(self, sender_id: str) -> bool:
+        """Whether a person has this conversation (no typing indicator, no bot reply)."""
+        return self.handoff is not None and self.handoff.handed_off(sender_id)
 
     async def deliver_turn(
         self, turn: Turn, *, output: OutputChannel, on_new_message: OnNewMessage
@@ -205,6 +241,7 @@ class ChannelBase:
             address=turn.address,
             profile=asdict(turn.profile),
         )
+        handed_off = self.handed_off(turn.sender_id)
         await on_new_message(
             UserMessage(
                 turn.text,
@@ -214,6 +251,8 @@ class ChannelBase:
                 metadata=turn.metadata(),
             )
         )
+        if handed_off and self.handoff is not None:
+            await self.handoff.customer_wrote(turn.sender_id, turn.text)
         return True
 
 

@@ -18,6 +18,11 @@ def _sessions(url: str) -> sessionmaker[Session]:
     return session_factory(create_database(url))
 
 
+def database_sessions(settings: Settings) -> sessionmaker[Session]:
+    """Sessions on Frontline's own database (one engine per URL and process)."""
+    return _sessions(settings.database_url_or_default)
+
+
 def channel_stores(settings: Settings) -> tuple[DeliveryLog, AddressBook]:
     """The delivery log and address book on Frontline's database."""
     sessions = _sessions(settings.database_url_or_default)

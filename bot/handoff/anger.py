@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bot.faq.encoders.base import Encoder
-from bot.handoff.cues import FEATURE_NAMES, Cues, ProfanityList, cues, load_profanity, unshouted
+from bot.handoff.cues import (
+    FEATURE_NAMES,
+    Cues,
+    ProfanityList,
+    cues,
+    load_frustration,
+    load_profanity,
+    unshouted,
+)
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -106,37 +114,52 @@ class AngerSignal:
         encoder: Encoder,
         profanity: ProfanityList,
         threshold: float | None = None,
+        frustration: ProfanityList | None = None,
     ) -> None:
         self.head = head
         self.threshold = head.threshold if threshold is None else threshold
         self._encoder = encoder
         self._profanity = profanity
+        self._frustration = frustration
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> AngerSignal:
+    def from_settings(cls, settings: Settings, *, encoder: Encoder | None = None) -> AngerSignal:
         """The committed head with the encoder it was trained on, at the ``anger.offer``
-        threshold of the escalation file."""
+        threshold of the escalation file.
+
+        Args:
+            settings: Where the escalation file is.
+            encoder: The FAQ's encoder, shared when it is the one the head was trained on.
+        """
         from bot.faq.encoders import build_encoder
         from bot.handoff.config import load_policy
 
         head = AngerHead.load(HEAD_FILE)
+        same = encoder is not None and settings.encoder == head.encoder
         return cls(
             head=head,
-            encoder=build_encoder(head.encoder),
+            encoder=encoder if same and encoder is not None else build_encoder(head.encoder),
             profanity=load_profanity(),
             threshold=load_policy(settings.escalation_file).anger_offer,
+            frustration=load_frustration(),
         )
 
     def score(self, texts: Sequence[str], *, history: Sequence[str] = ()) -> list[AngerScore]:
         """One score per text; ``history`` is what the customer wrote before, oldest first."""
         if not texts:
             return []
-        found = [cues(text, profanity=self._profanity, history=history) for text in texts]
+        found = [
+            cues(text, profanity=self._profanity, history=history, frustration=self._frustration)
+            for text in texts
+        ]
         features = np.array([item.features() for item in found], dtype=np.float32)
         repeats = np.array([_repeat_strength(item.repetition) for item in found])
         vectors = self._encoder.encode_queries([unshouted(text) for text in texts])
         logits = self.head.logits(vectors, features)
         probabilities = sigmoid(logits + self.head.repeat_weight * repeats)
+        # Saying "I'm annoyed" is enough for an offer, however calm the sentence reads.
+        said = np.array([item.frustration for item in found]) > 0
+        probabilities = np.where(said, np.maximum(probabilities, self.threshold), probabilities)
         return [
             AngerScore(probability=float(p), angry=bool(p >= self.threshold), cues=item)
             for p, item in zip(probabilities, found)

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 PROFANITY_FILE = Path(__file__).with_name("profanity.yml")
+FRUSTRATION_FILE = Path(__file__).with_name("frustration.yml")
 MIN_LETTERS_FOR_CAPS = 4
 SHOUTING_FROM = 0.6  # share of capitals from which a whole message reads as shouted
 SHOUTED_PHRASE = 3  # capitalised words that make a shouted phrase ("WHERE IS MY REFUND")
@@ -36,6 +37,8 @@ class Cues:
         punctuation: Runs of two or more ``!``/``?``, a third per run, at most 1.
         profanity: 1 if a listed swear word or insult occurs, else 0.
         repetition: Similarity to the most similar earlier customer message.
+        frustration: 1 if the customer says they are annoyed, fed up... (not a
+            trained feature: it lifts the probability to the offer threshold).
     """
 
     capitals: float
@@ -43,6 +46,7 @@ class Cues:
     punctuation: float
     profanity: float
     repetition: float
+    frustration: float = 0.0
 
     def features(self) -> list[float]:
         """The cues the classifier is trained on (repetition needs a history it lacks)."""
@@ -63,6 +67,11 @@ class ProfanityList:
 
     def found(self, text: str) -> bool:
         return bool(self._pattern.search(text.casefold()))
+
+
+def load_frustration(path: Path = FRUSTRATION_FILE) -> ProfanityList:
+    """Read and validate the list of words that say "I'm annoyed"."""
+    return load_profanity(path)
 
 
 def load_profanity(path: Path = PROFANITY_FILE) -> ProfanityList:
@@ -129,7 +138,13 @@ def repetition(text: str, history: Iterable[str]) -> float:
     return best
 
 
-def cues(text: str, *, profanity: ProfanityList, history: Sequence[str] = ()) -> Cues:
+def cues(
+    text: str,
+    *,
+    profanity: ProfanityList,
+    history: Sequence[str] = (),
+    frustration: ProfanityList | None = None,
+) -> Cues:
     """All the cues of one message."""
     return Cues(
         capitals=capitals_share(text),
@@ -137,4 +152,5 @@ def cues(text: str, *, profanity: ProfanityList, history: Sequence[str] = ()) ->
         punctuation=punctuation_runs(text),
         profanity=1.0 if profanity.found(text) else 0.0,
         repetition=repetition(text, history),
+        frustration=1.0 if frustration is not None and frustration.found(text) else 0.0,
     )

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.models import TicketMessageRow, TicketRow
 
 ACTIVE = ("queued", "open", "claimed")
+CLOSED = ("resolved", "returned")
 AUTHORS = ("customer", "bot", "agent")
 
 
@@ -50,6 +51,17 @@ class Ticket:
     summary: str
     csat: int | None
     transcript: list[TicketMessage] = field(default_factory=list)
+    posted_at: datetime | None = None
+    reminded_at: datetime | None = None
+    slack_channel: str | None = None
+    slack_ts: str | None = None
+
+    @property
+    def customer(self) -> str:
+        """The customer's name as the platform gave it, else their platform id."""
+        return str(
+            self.profile.get("display_name") or self.profile.get("user_id") or self.sender_id
+        )
 
 
 class Tickets:
@@ -104,6 +116,17 @@ class Tickets:
             row = self._active_row(session, sender_id)
             return None if row is None else self._ticket(session, row)
 
+    def latest_closed(self, sender_id: str) -> Ticket | None:
+        """The conversation's most recently closed ticket (resolved or returned)."""
+        query = (
+            select(TicketRow)
+            .where(TicketRow.sender_id == sender_id, TicketRow.status.in_(CLOSED))
+            .order_by(TicketRow.closed_at.desc())
+        )
+        with self._sessions() as session:
+            row = session.scalars(query).first()
+            return None if row is None else self._ticket(session, row, transcript=False)
+
     def get(self, ticket_id: str) -> Ticket | None:
         with self._sessions() as session:
             row = session.get(TicketRow, ticket_id)
@@ -131,12 +154,89 @@ class Tickets:
         with self._sessions() as session:
             return [self._ticket(session, row, transcript=False) for row in session.scalars(query)]
 
-    def announce(self, ticket_id: str) -> None:
-        """A queued ticket announced to agents at opening time becomes open."""
-        self._move(ticket_id, {"queued"}, status="open")
+    def take_unposted(self, now: datetime) -> list[Ticket]:
+        """Open tickets agents have not been shown yet, marked shown as they are taken.
+
+        Each ticket is taken by one caller only (a conditional update), so several
+        Rasa replicas polling the same database post each card once.
+        """
+        query = select(TicketRow.id).where(
+            TicketRow.status == "open", TicketRow.posted_at.is_(None)
+        )
+        taken = []
+        with self._sessions.begin() as session:
+            for ticket_id in list(session.scalars(query)):
+                mark = (
+                    update(TicketRow)
+                    .where(TicketRow.id == ticket_id, TicketRow.posted_at.is_(None))
+                    .values(posted_at=now)
+                )
+                if session.execute(mark).rowcount == 1:
+                    taken.append(ticket_id)
+        return [ticket for ticket_id in taken if (ticket := self.get(ticket_id)) is not None]
+
+    def take_unclaimed(self, now: datetime, *, after: timedelta) -> list[Ticket]:
+        """Open, unclaimed tickets last shown or reminded more than ``after`` ago.
+
+        Each is marked reminded as it is taken (once per caller, as
+        :meth:`take_unposted`); the tickets come back as they were before, so
+        ``reminded_at`` None means this is the first reminder.
+        """
+        cutoff = now - after
+        last_seen = func.coalesce(TicketRow.reminded_at, TicketRow.posted_at)
+        query = select(TicketRow).where(
+            TicketRow.status == "open", TicketRow.posted_at.is_not(None), last_seen <= cutoff
+        )
+        taken = []
+        with self._sessions.begin() as session:
+            for ticket in [
+                self._ticket(session, row, transcript=False) for row in session.scalars(query)
+            ]:
+                mark = (
+                    update(TicketRow)
+                    .where(
+                        TicketRow.id == ticket.id, TicketRow.status == "open", last_seen <= cutoff
+                    )
+                    .values(reminded_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+                if session.execute(mark).rowcount == 1:
+                    taken.append(ticket)
+        return taken
+
+    def set_slack_card(self, ticket_id: str, *, channel: str, ts: str) -> None:
+        """Where the ticket's card is in the Slack agent channel."""
+        with self._sessions.begin() as session:
+            row = session.get(TicketRow, ticket_id)
+            if row is None:
+                raise TicketError(f"no ticket {ticket_id}")
+            row.slack_channel, row.slack_ts = channel, ts
+
+    def by_slack_thread(self, channel: str, ts: str) -> Ticket | None:
+        """The ticket whose card starts the thread ``ts`` in ``channel``."""
+        query = select(TicketRow).where(
+            TicketRow.slack_channel == channel, TicketRow.slack_ts == ts
+        )
+        with self._sessions() as session:
+            row = session.scalars(query).first()
+            return None if row is None else self._ticket(session, row)
+
+    def announce(self, ticket_id: str) -> bool:
+        """A queued ticket becomes open (at opening time, or when an agent takes it early).
+
+        Returns False when it was not queued any more: another replica or agent
+        got there first.
+        """
+        mark = (
+            update(TicketRow)
+            .where(TicketRow.id == ticket_id, TicketRow.status == "queued")
+            .values(status="open")
+        )
+        with self._sessions.begin() as session:
+            return bool(session.execute(mark).rowcount == 1)
 
     def claim(self, ticket_id: str, agent: str) -> None:
-        self._move(ticket_id, {"queued", "open"}, status="claimed", claimed_by=agent)
+        self._move(ticket_id, set(ACTIVE), status="claimed", claimed_by=agent)
 
     def resolve(self, ticket_id: str, *, returned_to_bot: bool = False) -> None:
         status = "returned" if returned_to_bot else "resolved"
@@ -198,6 +298,10 @@ class Tickets:
             summary=row.summary,
             csat=row.csat,
             transcript=messages,
+            posted_at=row.posted_at,
+            reminded_at=row.reminded_at,
+            slack_channel=row.slack_channel,
+            slack_ts=row.slack_ts,
         )
 
 

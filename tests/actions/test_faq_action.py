@@ -8,7 +8,7 @@ import asyncio
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -26,17 +26,18 @@ from actions.services import Services
 from bot.faq.matcher import Thresholds
 from bot.faq.reload import HotReloader
 from bot.faq.service import FaqService
+from bot.handoff.context import TurnRecord
 from bot.hours.config import load_hours
 from bot.locale.detect import LanguageDetector
 from bot.settings import PROJECT_ROOT, Settings
 from bot.store.db import create_database, session_factory
-from bot.store.human_queue import HumanQueue
 from bot.store.models import UnansweredQuestion
 from bot.store.translations import TranslationGaps
 from bot.store.unanswered import UnansweredLog
 from bot.tone.texts import bot_texts
 from tests.auxil.fake_encoder import FakeEncoder
 from tests.auxil.faq_files import faq_entry, write_faq
+from tests.auxil.handoff import handoff_services
 
 RESET_DE = "Klicken Sie auf der Anmeldeseite auf Passwort vergessen."
 ORDER_ADDRESS_DE = "Die Lieferadresse kann geändert werden, bis die Bestellung versandt ist."
@@ -99,11 +100,12 @@ class Bot:
         entities: list[dict[str, Any]] | None = None,
         metadata: dict[str, Any] | None = None,
         channel: str = "rest",
+        slots: dict[str, Any] | None = None,
     ) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
         tracker = Tracker.from_dict(
             {
                 "sender_id": "conversation-7",
-                "slots": {"language": language},
+                "slots": {"language": language, **(slots or {})},
                 "latest_message": {
                     "text": text,
                     "intent": {"name": intent, "confidence": 0.97},
@@ -119,7 +121,7 @@ class Bot:
 
     def faq(self, text: str, **kwargs: Any) -> dict[str, Any]:
         dispatcher, events = self.run(ActionAnswerFaq(services=self.services), text, **kwargs)
-        assert events == []
+        assert [event["name"] for event in events] == ["handoff_turns"]  # no handoff
         (message,) = dispatcher.messages
         return message
 
@@ -157,7 +159,8 @@ def bot(tmp_path: Path, detector: LanguageDetector, domain: dict[str, Any]) -> I
         texts=bot_texts(settings),
         translations=TranslationGaps(sessions=sessions),
         hours=load_hours(settings.hours_file),
-        human_queue=HumanQueue(sessions=sessions),
+        **handoff_services(settings, sessions),
+        clock=lambda: datetime(2026, 11, 23, 11, 0, tzinfo=timezone.utc),  # the team is in
     )
     yield Bot(services, domain, sessions)
     reloader.stop()
@@ -277,6 +280,49 @@ def test_the_no_answer_button_follows_the_language(bot: Bot) -> None:
 
     assert message["buttons"][0]["title"] == "Hablar con una persona"
     assert bot.services.gaps.gaps()[0].language == "es"
+
+
+# --------------------------------------------------------------------------- escalation
+
+
+def record(text: str, **changes: Any) -> dict[str, Any]:
+    """A ``handoff_turns`` record as action_triage leaves it."""
+    return TurnRecord(text=text, language="de", at=1.0).as_slot() | changes
+
+
+def test_an_angry_question_gets_the_answer_and_then_an_offer_of_a_person(bot: Bot) -> None:
+    text = "Wie setze ich mein Passwort zurück?"
+    dispatcher, events = bot.run(
+        ActionAnswerFaq(services=bot.services),
+        text,
+        slots={"handoff_turns": [record(text, anger=0.7, offered=True)]},
+    )
+    answer, offer = dispatcher.messages
+    assert answer["text"].startswith(RESET_DE)
+    assert offer["response"] == "utter_handoff_offer"
+    talk = {"title": "Mit einem Menschen sprechen", "payload": "/request_human"}
+    assert offer["buttons"] == [talk]
+    [turns] = [e["value"] for e in events if e.get("name") == "handoff_turns"]
+    assert turns[-1]["helped"] is True and turns[-1]["faq"][0]["score"] > 0.8
+
+
+def test_a_second_turn_without_help_hands_off_with_the_faq_entries_tried(bot: Bot) -> None:
+    text = "Wann kommt der Weihnachtsmann?"
+    before = [record("Wo ist der Osterhase?", helped=False), record(text)]
+    dispatcher, events = bot.run(
+        ActionAnswerFaq(services=bot.services), text, slots={"handoff_turns": before}
+    )
+    no_answer, handoff = dispatcher.messages
+    assert no_answer["response"] == "utter_faq_no_answer" and no_answer["buttons"] == []
+    assert handoff["response"] == "utter_handoff"
+    assert {"event": "pause", "timestamp": None} in events
+    ticket = bot.services.tickets.active_for("conversation-7")
+    assert ticket is not None
+    assert [(r["signal"], r["evidence"]) for r in ticket.reasons] == [
+        ("failure", "2 turns in a row without help")
+    ]
+    assert ticket.faq_tried
+    assert all({"id", "question", "score"} <= set(hit) for hit in ticket.faq_tried)
 
 
 # --------------------------------------------------------------------------- language slot

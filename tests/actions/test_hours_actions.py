@@ -1,4 +1,4 @@
-"""The after-hours notice and asking for a person (actions/hours.py), with a fixed clock."""
+"""The after-hours notice (actions/hours.py), with a fixed clock."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.hours import ActionHoursNotice, ActionRequestHuman
+from actions.hours import ActionHoursNotice
 from actions.services import Services
 from bot.hours.config import parse_hours
 from bot.settings import Settings
 from bot.store.db import create_database, session_factory
-from bot.store.human_queue import HumanQueue
 from bot.tone.texts import bot_texts
+from tests.auxil.handoff import handoff_services
 
 HOURS = {
     "timezone": "Europe/Berlin",
@@ -38,7 +38,7 @@ WINTER_BREAK = datetime(2026, 12, 29, 10, 0, tzinfo=timezone.utc)
 def services(tmp_path: Path, now: datetime) -> Services:
     settings = Settings(var_dir=tmp_path)
     sessions = session_factory(create_database(settings.database_url_or_default))
-    # The hours actions use only the texts, the calendar, the queue and the clock.
+    # The hours and handoff actions use the texts, the calendar, the handoff and the clock.
     return Services(
         settings=settings,
         faq=None,  # type: ignore[arg-type]
@@ -47,7 +47,7 @@ def services(tmp_path: Path, now: datetime) -> Services:
         texts=bot_texts(settings),
         translations=None,  # type: ignore[arg-type]
         hours=parse_hours(HOURS),
-        human_queue=HumanQueue(sessions=sessions),
+        **handoff_services(settings, sessions),
         clock=lambda: now,
     )
 
@@ -103,23 +103,3 @@ def test_a_closure_brings_its_own_message(tmp_path: Path) -> None:
     assert message["closure_message"] == "We're on winter break."
     assert message["opening_day"] == "Monday, January 4, 2027"
     assert message["opening_zone"] == "Central European Standard Time"  # no zone from the channel
-
-
-def test_while_open_a_person_is_promised_within_the_typical_time(tmp_path: Path) -> None:
-    [message], events = run(
-        ActionRequestHuman(services=services(tmp_path, MONDAY_NOON)), tracker(users=3)
-    )
-    assert (message["response"], message["response_time"]) == ("utter_request_human", "30 minutes")
-    assert events == []
-
-
-def test_while_closed_a_request_is_queued_for_opening_time(tmp_path: Path) -> None:
-    svc = services(tmp_path, SUNDAY_NIGHT)
-    messages, events = run(ActionRequestHuman(services=svc), tracker(users=3))
-    assert [m["response"] for m in messages] == ["utter_after_hours", "utter_human_queued"]
-    period = events[0]["value"]
-    messages, _ = run(ActionRequestHuman(services=svc), tracker(users=4, notice=period))
-    assert [m["response"] for m in messages] == ["utter_human_queued"]  # no second notice
-    [queued] = svc.human_queue.waiting()  # the same conversation is queued once
-    assert queued.sender_id == "web-abc" and queued.reason == "request"
-    assert queued.due_at == datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -51,6 +52,8 @@ class BotServers:
     actions_port: int = field(default_factory=free_port)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     actions_launcher: list[str] | None = None
+    # Rasa's HTTP API (trackers, trigger_intent) answers only with this token.
+    api_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
 
     @property
     def url(self) -> str:
@@ -95,6 +98,8 @@ class BotServers:
             str(BIN / "rasa"),
             "run",
             "--enable-api",
+            "--auth-token",
+            self.api_token,
             "--interface",
             "127.0.0.1",
             "--port",
@@ -137,7 +142,11 @@ class BotServers:
         return list(response.json())
 
     def tracker(self, sender: str) -> dict[str, Any]:
-        response = requests.get(f"{self.url}/conversations/{sender}/tracker", timeout=30)
+        response = requests.get(
+            f"{self.url}/conversations/{sender}/tracker",
+            params={"token": self.api_token},
+            timeout=30,
+        )
         response.raise_for_status()
         return dict(response.json())
 

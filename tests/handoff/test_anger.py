@@ -88,3 +88,28 @@ def test_the_committed_head_tells_clear_cases_apart(
     calm = ["Thanks, that helped!", "¿Aceptan pagos con tarjeta?", "Vielen Dank für die Hilfe"]
     scores = signal.score(angry + calm)
     assert [score.angry for score in scores] == [True] * 3 + [False] * 3
+
+
+def test_saying_you_are_annoyed_is_enough_for_an_offer_however_calm_it_reads() -> None:
+    from bot.handoff.cues import load_frustration
+
+    calm = AngerSignal(
+        head=word_head(),
+        encoder=FakeEncoder(),
+        profanity=load_profanity(),
+        frustration=load_frustration(),
+    )
+    annoyed, plain, german = calm.score(
+        [
+            "I'm so annoyed my card was declined, how do I fix it?",
+            "my card was declined, how do I fix it?",
+            "Ich bin echt genervt, die Karte geht nicht",
+        ]
+    )
+    assert (
+        annoyed.angry
+        and annoyed.probability == pytest.approx(0.5)
+        and annoyed.cues.frustration == 1
+    )
+    assert not plain.angry and plain.cues.frustration == 0
+    assert german.angry

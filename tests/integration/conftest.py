@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.handoff.accounts import add_agent
 from bot.training import ModelPaths, ensure_model
 from tests.auxil import fake_slack, fake_telegram
 from tests.auxil.fake_slack import FakeSlack
@@ -15,6 +16,15 @@ from tests.auxil.fake_telegram import FakeTelegram, too_many_requests
 from tests.auxil.servers import ROOT, BotServers, free_port, server_env, servers_at
 
 OPEN_HOURS = "2026-11-23T11:00:00+01:00"  # a Monday morning in Berlin (hours.yml)
+AGENT_CHANNEL = "C0AGENTS"
+AGENT = ("Alice Agent", "correct horse battery staple")
+
+
+def agents_file(workdir: Path) -> Path:
+    """The operator's agent accounts: Alice, with a hashed password."""
+    path = workdir / "agents.yml"
+    add_agent(path, AGENT[0], password=AGENT[1])
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -66,6 +76,10 @@ def bot(
         slack_api_url=slack_api.base_url,
         # A shop's site on another local origin may embed the widget (test_web_widget).
         web_allowed_origins=json.dumps([f"http://localhost:{free_port()}"]),
+        # Handoff: tickets go to an agent channel in Slack and to the inbox (test_handoff).
+        slack_agent_channel=AGENT_CHANNEL,
+        handoff_poll_seconds="0.3",
+        agents_file=str(agents_file(workdir)),
     )
     # The action server's clock is frozen at a time the team is in, so conversations
     # do not depend on when the tests run; test_after_hours.py freezes it on a Sunday

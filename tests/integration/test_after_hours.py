@@ -69,9 +69,9 @@ def test_web_the_notice_comes_once_in_the_customers_zone_and_faqs_still_work(
         browser.close()
 
     with sqlite3.connect(closed_bot.workdir / "var" / "frontline.db") as db:
-        queued = db.execute("SELECT channel, reason, due_at FROM queued_human_requests").fetchall()
-    assert queued and queued[0][0] == "web" and queued[0][1] == "request"
-    assert str(queued[0][2]).startswith("2026-11-23 08:00")  # opening time, UTC
+        queued = db.execute("SELECT channel, status, reasons, due_at FROM tickets").fetchall()
+    assert queued and queued[0][:2] == ("web", "queued") and '"request"' in queued[0][2]
+    assert str(queued[0][3]).startswith("2026-11-23 08:00")  # opening time, UTC
 
 
 def test_telegram_the_notice_names_the_company_zone_in_the_customers_language(

@@ -371,7 +371,7 @@ def test_a_reply_that_answers_no_message_reaches_the_stored_address(
     sender = f"slack-{TEAM_ID}-{user}"
     reply = requests.post(
         f"{bot.url}/conversations/{sender}/trigger_intent",
-        params={"output_channel": "latest"},
+        params={"output_channel": "latest", "token": bot.api_token},
         json={"name": "greet"},
         timeout=60,
     )

@@ -11,11 +11,12 @@ failure is logged with personal data redacted and the customer gets an apology.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel
+from rasa.core.channels.channel import InputChannel, OutputChannel
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -24,7 +25,7 @@ from telegram.request import HTTPXRequest
 
 from bot.channels.base import ChannelBase, ChannelOff, OnNewMessage, Outgoing, Turn, run_isolated
 from bot.channels.telegram.connection import poll, register_webhook
-from bot.channels.telegram.output import TelegramOutput
+from bot.channels.telegram.output import StoredChatOutput, TelegramOutput
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.updates import Inbound, read_update
 from bot.channels.texts import language_of, system_text
@@ -95,6 +96,7 @@ class TelegramInput(ChannelBase, InputChannel):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         hooks = Blueprint("telegram_webhook", __name__)
+        self.join_handoff(hooks)
 
         @hooks.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -187,7 +189,12 @@ class TelegramInput(ChannelBase, InputChannel):
             delivery_key=str(update_id),
             extra=extra,
         )
-        async with self.sender.typing(inbound.chat_id):
+        typing = (
+            contextlib.nullcontext()
+            if self.handed_off(inbound.sender_id)
+            else self.sender.typing(inbound.chat_id)
+        )
+        async with typing:
             await self.deliver_turn(
                 turn, output=self._output(inbound), on_new_message=on_new_message
             )
@@ -211,10 +218,17 @@ class TelegramInput(ChannelBase, InputChannel):
                 ),
             )
 
+    def get_output_channel(self) -> OutputChannel:
+        """Replies that answer no message (an agent's): to the conversation's stored chat."""
+        return StoredChatOutput(sender=self.sender, addresses=self.addresses, shorten=self._shorten)
+
+    def _shorten(self, payload: str) -> str:
+        return self._payloads.shorten(payload, limit_bytes=64)
+
     def _output(self, inbound: Inbound) -> TelegramOutput:
         return TelegramOutput(
             sender=self.sender,
             chat_id=inbound.chat_id,
             chat_type=inbound.chat_type,
-            shorten=lambda payload: self._payloads.shorten(payload, limit_bytes=64),
+            shorten=self._shorten,
         )

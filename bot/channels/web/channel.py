@@ -108,6 +108,7 @@ class WebChatInput(ChannelBase, InputChannel):
         sio.on("user_uttered", conversations.user_uttered)
         blueprint = SocketBlueprint(sio, SOCKETIO_PATH, "web_chat", __name__)
         self._add_routes(blueprint)
+        self.join_handoff(blueprint)
         return blueprint
 
     def _add_routes(self, blueprint: Blueprint) -> None:

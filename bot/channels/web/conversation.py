@@ -143,16 +143,19 @@ class WebConversations:
         room = conversation_id(session_id)
         output = WebOutput(sio=self.sio)
         shown = message.title or message.text
+        quiet = self.channel.handed_off(room)  # a person has it: the bot is not typing
 
         async def answer(user_message: UserMessage) -> None:
             passed_on.append(True)
             echo = {"id": message.message_id, "text": shown}
             await self.sio.emit("user_echo", echo, to=room, skip_sid=sid)
-            await output.typing(room, on=True)
+            if not quiet:
+                await output.typing(room, on=True)
             try:
                 await self.on_new_message(user_message)
             finally:
-                await output.typing(room, on=False)
+                if not quiet:
+                    await output.typing(room, on=False)
 
         turn = Turn(
             sender_id=room,

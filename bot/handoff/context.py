@@ -1,0 +1,142 @@
+"""The handoff's memory of a conversation, and the context package built from it. Pure.
+
+Every customer message leaves a :class:`TurnRecord` in the ``handoff_turns`` slot:
+what was written, how angry it read, whether the customer asked for a person,
+whether the bot helped, and which FAQ entries it tried. The escalation policy
+decides on those records; a ticket's context (transcript, sentiment over time,
+FAQ entries tried, summary) is built from them and from Rasa's events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from bot.handoff.policy import Reason, Turn
+from bot.handoff.summary import summarise
+from bot.store.tickets import TicketMessage
+
+KEEP_TURNS = 20
+EXTERNAL_PREFIX = "EXTERNAL: "  # Rasa's marker for intents triggered from outside
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    """One customer message as the handoff sees it (stored in the ``handoff_turns`` slot)."""
+
+    text: str
+    language: str
+    at: float
+    anger: float = 0.0
+    asked_for_person: bool = False
+    helped: bool = True
+    offered: bool = False
+    faq: tuple[dict[str, Any], ...] = field(default=())
+
+    def as_slot(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["faq"] = list(self.faq)
+        return data
+
+    @classmethod
+    def from_slot(cls, data: Mapping[str, Any]) -> TurnRecord:
+        return cls(
+            text=str(data.get("text", "")),
+            language=str(data.get("language", "en")),
+            at=float(data.get("at", 0.0)),
+            anger=float(data.get("anger", 0.0)),
+            asked_for_person=bool(data.get("asked_for_person", False)),
+            helped=bool(data.get("helped", True)),
+            offered=bool(data.get("offered", False)),
+            faq=tuple(dict(hit) for hit in data.get("faq") or ()),
+        )
+
+    def policy_turn(self) -> Turn:
+        return Turn(
+            text=self.text,
+            language=self.language,
+            anger=self.anger,
+            asked_for_person=self.asked_for_person,
+            helped=self.helped,
+        )
+
+
+def records(slot: object) -> list[TurnRecord]:
+    """The records in the slot's value; anything malformed is skipped."""
+    if not isinstance(slot, list):
+        return []
+    return [TurnRecord.from_slot(item) for item in slot if isinstance(item, Mapping)]
+
+
+def slot_value(history: Sequence[TurnRecord]) -> list[dict[str, Any]]:
+    """The slot's new value: the most recent :data:`KEEP_TURNS` records."""
+    return [record.as_slot() for record in history[-KEEP_TURNS:]]
+
+
+def reason_dicts(reasons: Iterable[Reason], history: Sequence[TurnRecord]) -> list[dict[str, Any]]:
+    """Reasons with their evidence, each quoting the message it is about."""
+    out = []
+    for reason in reasons:
+        quote = history[reason.message].text if 0 <= reason.message < len(history) else ""
+        out.append(
+            {
+                "signal": reason.signal,
+                "message": reason.message,
+                "evidence": reason.evidence,
+                "score": reason.score,
+                "quote": quote[:280],
+            }
+        )
+    return out
+
+
+def sentiment(history: Sequence[TurnRecord]) -> list[dict[str, Any]]:
+    """The anger signal over the conversation, one point per customer message."""
+    return [
+        {"message": i, "at": _iso(r.at), "anger": round(r.anger, 3)} for i, r in enumerate(history)
+    ]
+
+
+def faq_tried(history: Sequence[TurnRecord]) -> list[dict[str, Any]]:
+    """Every FAQ entry the bot tried, with its best score, best first."""
+    best: dict[str, dict[str, Any]] = {}
+    for record in history:
+        for hit in record.faq:
+            known = best.get(str(hit.get("id")))
+            if known is None or float(hit.get("score", 0)) > float(known.get("score", 0)):
+                best[str(hit.get("id"))] = dict(hit)
+    return sorted(best.values(), key=lambda hit: -float(hit.get("score", 0)))
+
+
+def transcript(events: Iterable[Mapping[str, Any]]) -> list[TicketMessage]:
+    """Customer, bot and agent turns from Rasa's events, with their times."""
+    out = []
+    for event in events:
+        kind, text = event.get("event"), event.get("text")
+        if kind not in ("user", "bot") or not text or str(text).startswith(EXTERNAL_PREFIX):
+            continue
+        at = datetime.fromtimestamp(float(event.get("timestamp") or 0), tz=timezone.utc)
+        metadata = event.get("metadata") or {}
+        if kind == "user":
+            name = metadata.get("display_name")
+            out.append(TicketMessage(at=at, author="customer", text=str(text), name=name))
+        elif metadata.get("author") == "agent":
+            out.append(
+                TicketMessage(at=at, author="agent", text=str(text), name=metadata.get("agent"))
+            )
+        else:
+            out.append(TicketMessage(at=at, author="bot", text=str(text)))
+    return out
+
+
+def summary(messages: Sequence[TicketMessage]) -> str:
+    """A short extractive summary of what the customer wrote."""
+    return summarise(
+        [m.text for m in messages if m.author == "customer" and not m.text.startswith("/")]
+    )
+
+
+def _iso(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat()

@@ -1,0 +1,138 @@
+"""Handoff wiring inside the Rasa server: one desk per process, fed by the channels.
+
+Rasa builds each input channel on its own, so the channels meet here. Each one
+registers how to reach its customers (:meth:`Hub.register_output`) and, for
+Slack, its agent relay; the first channel to see the server start builds the
+:class:`~bot.handoff.desk.Desk` on Rasa's agent and starts its clock. The hub is
+created on first use, never at import time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from functools import lru_cache
+from typing import Any
+
+from rasa.core.channels.channel import OutputChannel
+from sanic import Blueprint, Sanic
+
+from bot.handoff.conversations import RasaConversations
+from bot.handoff.desk import Desk
+from bot.handoff.ports import AgentRelay
+from bot.handoff.webhook import WebhookRelay
+from bot.hours.config import load_hours
+from bot.settings import Settings, get_settings
+from bot.store.tickets import Ticket, Tickets
+from bot.tone.texts import bot_texts
+
+log = logging.getLogger(__name__)
+
+OutputFactory = Callable[[], "OutputChannel | None"]
+
+
+class Hub:
+    def __init__(self, *, settings: Settings) -> None:
+        self.settings = settings
+        self._outputs: dict[str, OutputFactory] = {}
+        self._relays: list[AgentRelay] = []
+        self._task: asyncio.Task[None] | None = None
+        self._webhook: WebhookRelay | None = None
+        self.desk: Desk | None = None
+
+    def register_output(self, channel: str, factory: OutputFactory) -> None:
+        """How the desk reaches customers of ``channel`` outside a turn."""
+        self._outputs[channel] = factory
+
+    def add_relay(self, relay: AgentRelay) -> None:
+        self._relays.append(relay)
+
+    def join(self, blueprint: Blueprint, *, channel: str, output: OutputFactory) -> None:
+        """Called by each channel's ``blueprint()``: register it, start and stop the desk."""
+        self.register_output(channel, output)
+
+        @blueprint.listener("after_server_start")
+        async def start(app: Sanic, _loop: Any) -> None:
+            await self.start(app)
+
+        @blueprint.listener("before_server_stop")
+        async def stop(_app: Sanic, _loop: Any) -> None:
+            await self.stop()
+
+    async def start(self, app: Sanic) -> None:
+        """Build the desk on the loaded Rasa agent and start its clock (once)."""
+        if self.desk is not None:
+            return
+        agent = getattr(app.ctx, "agent", None)
+        if agent is None:  # a bare Sanic app (a channel on its own): no conversations to hand off
+            log.warning("handoff: no Rasa agent on this server, so the desk is off")
+            return
+        from bot.channels.wiring import database_sessions
+        from bot.handoff.webhook import build_webhook_relay
+
+        settings = self.settings
+        self._webhook = webhook = build_webhook_relay(settings)
+        relays = [*self._relays, *([webhook] if webhook is not None else [])]
+        self.desk = Desk(
+            tickets=Tickets(sessions=database_sessions(settings)),
+            conversations=RasaConversations(agent=agent),
+            outputs=self.output_for,
+            relays=relays,
+            texts=bot_texts(settings),
+            hours=load_hours(settings.hours_file),
+            remind_after=timedelta(minutes=settings.handoff_remind_after_minutes),
+        )
+        self._task = asyncio.get_running_loop().create_task(self._run())
+        log.info("handoff: desk ready; relays: %s", [type(r).__name__ for r in relays] or "none")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self._webhook is not None:
+            await self._webhook.aclose()
+
+    def output_for(self, ticket: Ticket) -> OutputChannel | None:
+        factory = self._outputs.get(ticket.channel)
+        output = factory() if factory is not None else None
+        if output is None:
+            log.warning("handoff: cannot reach %s customers outside a turn", ticket.channel)
+        return output
+
+    # The channels' gate ---------------------------------------------------------------
+
+    def handed_off(self, sender_id: str) -> bool:
+        return self.desk is not None and self.desk.handed_off(sender_id)
+
+    async def customer_wrote(self, sender_id: str, text: str) -> None:
+        if self.desk is not None:
+            await self.desk.customer_wrote(sender_id, text)
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.handoff_poll_seconds)
+            if self.desk is None:
+                continue
+            try:
+                await self.desk.tick()
+            except Exception:  # the clock must keep running
+                log.exception("handoff: desk tick failed")
+
+
+@lru_cache(maxsize=1)
+def hub() -> Hub:
+    """The process's hub, created on first use."""
+    return Hub(settings=get_settings())
+
+
+def desk_of(app: Sanic) -> Desk:
+    """The running server's desk (for the agent surfaces)."""
+    desk = hub().desk
+    if desk is None:
+        raise RuntimeError("the handoff desk starts with the server; it is not running yet")
+    return desk

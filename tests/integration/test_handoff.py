@@ -1,0 +1,258 @@
+"""Handoff end to end: real Rasa and action servers, the fake Telegram and Slack APIs, and
+the agent inbox in headless Chromium.
+
+An angry customer reaches an agent in Slack and back; a web customer is answered from
+the inbox; a handoff survives restarting both servers; the inbox and Rasa's API refuse
+anyone without credentials.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+import requests
+from playwright.sync_api import Browser, Page, expect
+from telegram import CallbackQuery, Chat, Message, Update, User
+
+from tests.auxil.fake_api import Call
+from tests.auxil.fake_slack import FakeSlack
+from tests.auxil.fake_telegram import BOT_USER, FakeTelegram
+from tests.auxil.servers import BotServers
+from tests.integration.conftest import AGENT, AGENT_CHANNEL
+from tests.integration.test_slack import event, send, unique
+from tests.integration.test_telegram import _update_ids, new_chat, post, say
+from tests.integration.test_web_widget import (  # noqa: F401 - browser is a fixture
+    ANSWER_MS,
+    ask,
+    bot_says,
+    browser,
+    open_context,
+    session_of,
+)
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
+ANGRY = "This is RIDICULOUS!!! Three weeks and still no refund. Worst service ever!!!"
+QUIET_S = 3.0  # how long the bot must stay silent to count as silent
+
+
+def agent_in_slack(slack_api: FakeSlack) -> str:
+    user = unique("U")
+    slack_api.add_user(user, display_name="Sam Agent")
+    return user
+
+
+def card_for(slack_api: FakeSlack, who: str) -> Call:
+    """The ticket card posted in the agent channel for customer ``who``."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for call in slack_api.calls_to("chat.postMessage", channel=AGENT_CHANNEL):
+            if not call.params.get("thread_ts") and who in str(call.params.get("text")):
+                return call
+        time.sleep(0.2)
+    raise AssertionError(f"no card for {who} in the agent channel")
+
+
+def thread_texts(slack_api: FakeSlack, ts: str, count: int = 1) -> str:
+    calls = slack_api.wait_for("chat.postMessage", count, channel=AGENT_CHANNEL, thread_ts=ts)
+    return "\n".join(str(call.params["text"]) for call in calls)
+
+
+def reply_in_thread(bot: BotServers, agent: str, ts: str, text: str) -> None:
+    body = event(channel=AGENT_CHANNEL, channel_type="channel", user=agent, text=text, thread_ts=ts)
+    assert send(bot, body).status_code == 200
+
+
+def click_card(bot: BotServers, card: Call, ts: str, agent: str, action_id: str) -> None:
+    button = next(
+        element
+        for block in card.params["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] == action_id
+    )
+    body = {
+        "type": "block_actions",
+        "user": {"id": agent, "username": "sam", "team_id": "T0FRONTLINE"},
+        "api_app_id": "A0FRONTLINE",
+        "team": {"id": "T0FRONTLINE", "domain": "frontline-test"},
+        "container": {"type": "message", "message_ts": ts, "channel_id": AGENT_CHANNEL},
+        "channel": {"id": AGENT_CHANNEL, "name": "support-agents"},
+        "trigger_id": unique("trigger."),
+        "message": {"type": "message", "ts": ts, "text": card.params["text"]},
+        "response_url": "https://hooks.slack.com/actions/unused",
+        "actions": [{**button, "block_id": "b1", "action_ts": f"{time.time():.6f}"}],
+    }
+    assert send(bot, body).status_code == 200
+
+
+def telegram_texts(telegram_api: FakeTelegram, chat: int, count: int) -> list[str]:
+    sent = telegram_api.wait_for("sendMessage", count, chat_id=chat)
+    return [str(call.params["text"]) for call in sent]
+
+
+def tickets(bot: BotServers, sender: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(bot.workdir / "var" / "frontline.db") as db:
+        return db.execute(
+            "SELECT id, status, claimed_by, csat, reasons FROM tickets WHERE sender_id = ?",
+            (sender,),
+        ).fetchall()
+
+
+def test_an_angry_telegram_customer_reaches_an_agent_in_slack_and_comes_back_to_the_bot(
+    bot: BotServers, telegram_api: FakeTelegram, slack_api: FakeSlack
+) -> None:
+    chat, name = new_chat(), unique("Zoe")
+    person = User(chat, name, False, language_code="en")
+    sender = f"telegram-{chat}"
+
+    say(bot, chat, ANGRY, user=person)
+    [handoff] = telegram_texts(telegram_api, chat, 1)
+    assert "someone from our team" in handoff
+
+    # The card: summary, reasons with evidence, language; the transcript in its thread.
+    card = card_for(slack_api, name)
+    ts = slack_api.ts_of(card)
+    shown = json.dumps(card.params["blocks"])
+    assert "strong anger" in shown and "Telegram" in shown and "en" in shown
+    assert {"ticket_claim", "ticket_resolve", "ticket_return"} <= {
+        e["action_id"]
+        for b in card.params["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    }
+    assert "RIDICULOUS" in thread_texts(slack_api, ts)
+    [(ticket_id, status, _, _, reasons)] = tickets(bot, sender)
+    assert status == "open" and json.loads(reasons)[0]["signal"] == "anger"
+
+    # The agent answers in the thread; the customer gets it on Telegram, in HTML.
+    agent = agent_in_slack(slack_api)
+    reply_in_thread(bot, agent, ts, "So sorry, *Zoe*. I have issued the refund just now.")
+    joined, answer = telegram_texts(telegram_api, chat, 3)[1:]
+    assert "Sam Agent" in joined
+    assert answer == "So sorry, *Zoe*. I have issued the refund just now."
+    assert tickets(bot, sender)[0][1:3] == ("claimed", "Sam Agent")
+
+    # The customer's next message reaches the thread; the bot says nothing.
+    say(bot, chat, "where is my order?", user=person)
+    assert "where is my order?" in thread_texts(slack_api, ts, 3)
+    time.sleep(QUIET_S)
+    assert len(telegram_api.calls_to("sendMessage", chat_id=chat)) == 3
+    events = bot.tracker(sender)["events"]
+    assert [e["text"] for e in events if e["event"] == "user"][-1] == "where is my order?"
+    agent_turn = next(e for e in events if e["event"] == "bot" and "refund just now" in e["text"])
+    assert agent_turn["metadata"]["agent"] == "Sam Agent"
+
+    # Resolve: the bot is back and asks for a rating; a click stores it.
+    click_card(bot, card, ts, agent, "ticket_resolve")
+    back, rating = telegram_api.wait_for("sendMessage", 5, chat_id=chat)[3:5]
+    assert "back with the assistant" in back.params["text"]
+    assert "1 (poor) to 5 (excellent)" in rating.params["text"]
+    five = rating.params["reply_markup"]["inline_keyboard"][-1][-1]
+    shown_msg = Message(77, datetime.now(timezone.utc), Chat(chat, "private"), from_user=BOT_USER)
+    query = CallbackQuery(
+        "csat-1", person, "instance", message=shown_msg, data=five["callback_data"]
+    )
+    post(bot, Update(next(_update_ids), callback_query=query))
+    assert "Thank you for your rating" in telegram_texts(telegram_api, chat, 6)[5]
+    assert tickets(bot, sender)[0][:4] == (ticket_id, "resolved", "Sam Agent", 5)
+
+
+def login(page: Page) -> None:
+    page.locator("#login-name").fill(AGENT[0])
+    page.locator("#login-password").fill(AGENT[1])
+    page.locator("#login-submit").click()
+
+
+def test_a_web_customer_is_answered_from_the_agent_inbox(
+    bot: BotServers,
+    browser: Browser,  # noqa: F811 - the fixture
+) -> None:
+    with open_context(browser) as customer_side, open_context(browser) as agent_side:
+        widget = customer_side.new_page()
+        widget.goto(f"{bot.url}/chat")
+        ask(widget, "I want to talk to a person")
+        bot_says(widget, "someone from our team")
+        session = session_of(widget)
+
+        inbox = agent_side.new_page()
+        inbox.goto(f"{bot.url}/agent")
+        login(inbox)
+        [ticket] = tickets(bot, f"web-{session}")
+        item = inbox.locator(f'li.ticket[data-id="{ticket[0]}"]')
+        expect(item).to_be_visible(timeout=ANSWER_MS)
+        item.click()
+        expect(inbox.locator("#transcript .message.author-customer").first).to_contain_text(
+            "I want to talk to a person"
+        )
+        expect(inbox.locator(".reason").first).to_contain_text("asked for a person")
+        inbox.locator("#reply-text").fill("Hi, I'm Alice. How can I help?")
+        inbox.locator("#reply-send").click()
+
+        bot_says(widget, "Hi, I'm Alice. How can I help?")
+        ask(widget, "my parcel arrived broken")
+        expect(inbox.locator("#transcript .message.author-customer").last).to_contain_text(
+            "my parcel arrived broken", timeout=ANSWER_MS
+        )
+        time.sleep(QUIET_S)
+        expect(widget.locator(".msg-bot").last).to_contain_text("How can I help?")  # silent bot
+
+        inbox.locator("#return").click()
+        bot_says(widget, "back with the assistant")
+        assert tickets(bot, f"web-{session}")[0][1:3] == ("returned", AGENT[0])
+
+
+def test_the_inbox_and_rasas_api_refuse_anyone_without_credentials(bot: BotServers) -> None:
+    assert requests.get(f"{bot.url}/agent/api/tickets", timeout=10).status_code == 401
+    with sqlite3.connect(bot.workdir / "var" / "frontline.db") as db:
+        row = db.execute("SELECT id, sender_id FROM tickets LIMIT 1").fetchone()
+    if row is not None:  # the other tests made one; it stays private
+        forged = {"frontline_agent": uuid.uuid4().hex}
+        got = requests.get(f"{bot.url}/agent/api/tickets/{row[0]}", cookies=forged, timeout=10)
+        assert got.status_code == 401
+    # A widget customer knows only their own session; Rasa's API needs the operator's token.
+    other = requests.get(f"{bot.url}/conversations/telegram-1/tracker", timeout=10)
+    assert other.status_code == 401
+    wrong = requests.get(
+        f"{bot.url}/conversations/telegram-1/tracker", params={"token": "guess"}, timeout=10
+    )
+    assert wrong.status_code == 401
+
+
+def test_a_handoff_survives_restarting_both_servers(
+    bot: BotServers, slack_api: FakeSlack, trained_model: Any
+) -> None:
+    customer, dm = unique("U"), unique("D")
+    slack_api.add_user(customer, display_name=unique("Kim"))
+    name = slack_api.users[customer]["real_name"]
+    send(bot, event(user=customer, channel=dm, text="I want to speak to a human"))
+    slack_api.wait_for("chat.postMessage", channel=dm)
+    card = card_for(slack_api, name)
+    ts = slack_api.ts_of(card)
+
+    bot.stop("rasa")
+    bot.stop("actions")
+    bot.start(trained_model)
+
+    # Still paused: the customer's message reaches the thread, and the bot says nothing.
+    send(bot, event(user=customer, channel=dm, text="hello? are you there?"))
+    assert "hello? are you there?" in thread_texts(slack_api, ts, 2)
+    time.sleep(QUIET_S)
+    assert len(slack_api.calls_to("chat.postMessage", channel=dm)) == 1
+
+    agent = agent_in_slack(slack_api)
+    reply_in_thread(bot, agent, ts, "Yes, I'm here. Let me check.")
+    texts = [c.params["text"] for c in slack_api.wait_for("chat.postMessage", 3, channel=dm)]
+    assert texts[2] == "Yes, I'm here. Let me check."
+    click_card(bot, card, ts, agent, "ticket_return")
+    back = slack_api.wait_for("chat.postMessage", 4, channel=dm)[3]
+    assert "back with the assistant" in back.params["text"]
+    send(bot, event(user=customer, channel=dm, text="how do I reset my password?"))
+    answer = slack_api.wait_for("chat.postMessage", 6, channel=dm)[-1]
+    assert "password" in answer.params["text"].lower()
