@@ -41,7 +41,7 @@ import numpy as np
 from bot.faq.cache import CachedEncoder, EmbeddingCache
 from bot.faq.encoders import Encoder, build_encoder
 from bot.handoff.anger import HEAD_FILE, AngerHead, sigmoid
-from bot.handoff.cues import FEATURE_NAMES, cues, load_profanity, unshouted
+from bot.handoff.cues import FEATURE_NAMES, cues, load_frustration, load_profanity, unshouted
 from bot.settings import PROJECT_ROOT, Settings
 
 REPORTS = PROJECT_ROOT / "reports"
@@ -351,6 +351,16 @@ def main(argv: Iterable[str] | None = None) -> int:
         cut = x[name].shape[1] - len(FEATURE_NAMES)
         p = sigmoid(reloaded.logits(x[name][:, :cut], x[name][:, cut:]))
         results[name] = breakdown(splits[name], y[name], p, reloaded.threshold)
+    # As served: a message that says "I'm annoyed" (bot/handoff/frustration.yml) is lifted
+    # to the offer threshold, whatever the head says.
+    frustration = load_frustration()
+    said = np.array([frustration.found(row.text) for row in splits["test"]])
+    cut = x["test"].shape[1] - len(FEATURE_NAMES)
+    p_test = sigmoid(reloaded.logits(x["test"][:, :cut], x["test"][:, cut:]))
+    lifted = np.where(said, np.maximum(p_test, reloaded.threshold), p_test)
+    results["test_with_frustration_words"] = breakdown(
+        splits["test"], y["test"], lifted, reloaded.threshold
+    )
     runtime = time.perf_counter() - started
     cue_weights = dict(zip(FEATURE_NAMES, (round(float(w), 3) for w in head.weights[-3:])))
     report = {
@@ -415,6 +425,23 @@ def markdown(report: dict) -> str:
             f"| {key} | {row['n']} | {row['positives']} | {row['precision']:.3f} | "
             f"{row['recall']:.3f} | {row['f1']:.3f} | {row['false_alarm_rate']:.3f} |"
         )
+    lines += [
+        "",
+        "## Test splits as served: the head plus frustration words",
+        "",
+        "A message that says the customer is annoyed, fed up... (`bot/handoff/frustration.yml`) "
+        "is lifted to the offer threshold, as `AngerSignal` does at run time.",
+        "",
+        "| slice | n | positives | precision | recall | F1 | false alarms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    served = report["results"]["test_with_frustration_words"]
+    for key, row in served.items():
+        if key == "all" or key.startswith("language/") or "/" not in key:
+            lines.append(
+                f"| {key} | {row['n']} | {row['positives']} | {row['precision']:.3f} | "
+                f"{row['recall']:.3f} | {row['f1']:.3f} | {row['false_alarm_rate']:.3f} |"
+            )
     return "\n".join(lines) + "\n"
 
 

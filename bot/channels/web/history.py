@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.channels.base import Outgoing
 from bot.channels.web.wire import ButtonWire, HistoryItem
+from bot.handoff.context import EXTERNAL_PREFIX
 
 BUTTON_TITLE_KEY = "button_title"
 """User-event metadata: the title of the button the customer clicked."""
@@ -51,6 +52,8 @@ def conversation_history(
             metadata = event.get("metadata") or {}
             title = metadata.get(BUTTON_TITLE_KEY) or offered.get(sent)
             shown = str(title) if title else sent
+            if sent.startswith(EXTERNAL_PREFIX):  # an intent the desk triggered, not a message
+                continue
             if shown and not (shown.startswith("/") and not title):
                 items.append(
                     {

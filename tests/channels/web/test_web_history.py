@@ -100,3 +100,24 @@ def test_only_the_most_recent_messages_are_restored() -> None:
         ("user", "message 8"),
         ("user", "message 9"),
     ]
+
+
+def test_a_handoff_shows_the_agents_words_but_not_the_desks_trigger() -> None:
+    agent = {**bot("Hi, I'm Alice."), "metadata": {"author": "agent", "agent": "Alice"}}
+    events = [
+        user("I want to talk to a person"),
+        bot("I'm bringing in someone from our team."),
+        {"event": "pause"},
+        agent,
+        user("thanks"),
+        {"event": "resume"},
+        user("EXTERNAL: handoff_ended"),
+        bot("You're back with the assistant."),
+    ]
+    assert shown(conversation_history(events)) == [
+        ("user", "I want to talk to a person"),
+        ("bot", "I'm bringing in someone from our team."),
+        ("bot", "Hi, I'm Alice."),
+        ("user", "thanks"),
+        ("bot", "You're back with the assistant."),
+    ]
