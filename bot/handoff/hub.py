@@ -95,7 +95,8 @@ class Hub:
                 await self._task
             self._task = None
         if self._webhook is not None:
-            await self._webhook.aclose()
+            webhook, self._webhook = self._webhook, None
+            await webhook.aclose()
 
     def output_for(self, ticket: Ticket) -> OutputChannel | None:
         factory = self._outputs.get(ticket.channel)
