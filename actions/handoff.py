@@ -21,6 +21,7 @@ from actions.hours import TurnHours
 from actions.services import Services, get_services
 from bot.handoff.context import (
     TurnRecord,
+    customer_profile,
     faq_tried,
     reason_dicts,
     records,
@@ -37,7 +38,6 @@ from bot.store.tickets import Ticket
 HISTORY_SLOT = "handoff_turns"
 CSAT_SLOT = "csat_ticket"
 FAQ_INTENTS = ("faq", "nlu_fallback")
-PROFILE_KEYS = ("platform", "user_id", "display_name", "locale_hint", "timezone")
 _RATING = re.compile(
     r"^\D{0,20}([1-5])\s*(?:/\s*5|\*|★+|stars?|sterne?|estrellas?|étoiles?|estrelas?|نجوم)?\W*$",
     re.I,
@@ -104,7 +104,7 @@ class Escalation:
             channel=self.channel,
             language=self.language,
             reasons=reason_dicts(reasons, self.history),
-            profile={key: metadata.get(key) for key in PROFILE_KEYS},
+            profile=customer_profile(metadata),
             transcript=messages,
             sentiment=sentiment(self.history),
             faq_tried=faq_tried(self.history),

@@ -9,6 +9,7 @@ FAQ entries tried, summary) is built from them and from Rasa's events.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -19,6 +20,7 @@ from bot.handoff.summary import summarise
 from bot.store.tickets import TicketMessage
 
 KEEP_TURNS = 20
+PROFILE_KEYS = ("platform", "user_id", "display_name", "locale_hint", "timezone")
 EXTERNAL_PREFIX = "EXTERNAL: "  # Rasa's marker for intents triggered from outside
 
 
@@ -73,6 +75,26 @@ def records(slot: object) -> list[TurnRecord]:
 def slot_value(history: Sequence[TurnRecord]) -> list[dict[str, Any]]:
     """The slot's new value: the most recent :data:`KEEP_TURNS` records."""
     return [record.as_slot() for record in history[-KEEP_TURNS:]]
+
+
+def customer_profile(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """The customer's profile for a ticket, from a message's metadata.
+
+    A widget session id is the key to that customer's conversation, so it never
+    leaves the tracker: the ticket gets a pseudonym derived from it instead.
+    """
+    profile = {key: metadata.get(key) for key in PROFILE_KEYS}
+    if profile["platform"] == "web" and profile["user_id"]:
+        profile["user_id"] = visitor(str(profile["user_id"]))
+        profile["display_name"] = (
+            profile["display_name"] or f"Web visitor {profile['user_id'][-6:]}"
+        )
+    return profile
+
+
+def visitor(session_id: str) -> str:
+    """A stable pseudonym for a widget session that does not reveal it."""
+    return "visitor-" + hashlib.sha256(session_id.encode()).hexdigest()[:12]
 
 
 def reason_dicts(reasons: Iterable[Reason], history: Sequence[TurnRecord]) -> list[dict[str, Any]]:

@@ -10,6 +10,8 @@ import pytest
 from bot.handoff.accounts import add_agent
 from bot.training import ModelPaths, ensure_model
 from tests.auxil import fake_slack, fake_telegram
+from tests.auxil.fake_helpdesk import SECRET as HELPDESK_SECRET
+from tests.auxil.fake_helpdesk import FakeHelpdesk
 from tests.auxil.fake_slack import FakeSlack
 from tests.auxil.fake_telegram import WEBHOOK_SECRET as TELEGRAM_SECRET
 from tests.auxil.fake_telegram import FakeTelegram, too_many_requests
@@ -51,11 +53,20 @@ def slack_api() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture(scope="session")
+def helpdesk() -> Iterator[FakeHelpdesk]:
+    """Receives the handoff webhook's signed ticket events."""
+    desk = FakeHelpdesk().start()
+    yield desk
+    desk.stop()
+
+
+@pytest.fixture(scope="session")
 def bot(
     trained_model: Path,
     tmp_path_factory: pytest.TempPathFactory,
     telegram_api: FakeTelegram,
     slack_api: FakeSlack,
+    helpdesk: FakeHelpdesk,
 ) -> Iterator[BotServers]:
     """The real action server and Rasa server on free ports, with every channel switched on.
 
@@ -80,6 +91,8 @@ def bot(
         slack_agent_channel=AGENT_CHANNEL,
         handoff_poll_seconds="0.3",
         agents_file=str(agents_file(workdir)),
+        handoff_webhook_url=helpdesk.url,
+        handoff_webhook_secret=HELPDESK_SECRET,
     )
     # The action server's clock is frozen at a time the team is in, so conversations
     # do not depend on when the tests run; test_after_hours.py freezes it on a Sunday

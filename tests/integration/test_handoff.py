@@ -20,10 +20,13 @@ import requests
 from playwright.sync_api import Browser, Page, expect
 from telegram import CallbackQuery, Chat, Message, Update, User
 
+from bot.handoff.webhook import verify
 from tests.auxil.fake_api import Call
+from tests.auxil.fake_helpdesk import SECRET as HELPDESK_SECRET
+from tests.auxil.fake_helpdesk import FakeHelpdesk
 from tests.auxil.fake_slack import FakeSlack
 from tests.auxil.fake_telegram import BOT_USER, FakeTelegram
-from tests.auxil.servers import BotServers
+from tests.auxil.servers import ROOT, BotServers
 from tests.integration.conftest import AGENT, AGENT_CHANNEL
 from tests.integration.test_slack import event, send, unique
 from tests.integration.test_telegram import _update_ids, new_chat, post, say
@@ -39,6 +42,7 @@ from tests.integration.test_web_widget import (  # noqa: F401 - browser is a fix
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 ANGRY = "This is RIDICULOUS!!! Three weeks and still no refund. Worst service ever!!!"
+INBOX_SCREENSHOT = ROOT / "docs" / "agent-inbox.png"
 QUIET_S = 3.0  # how long the bot must stay silent to count as silent
 
 
@@ -106,7 +110,7 @@ def tickets(bot: BotServers, sender: str) -> list[tuple[Any, ...]]:
 
 
 def test_an_angry_telegram_customer_reaches_an_agent_in_slack_and_comes_back_to_the_bot(
-    bot: BotServers, telegram_api: FakeTelegram, slack_api: FakeSlack
+    bot: BotServers, telegram_api: FakeTelegram, slack_api: FakeSlack, helpdesk: FakeHelpdesk
 ) -> None:
     chat, name = new_chat(), unique("Zoe")
     person = User(chat, name, False, language_code="en")
@@ -163,6 +167,21 @@ def test_an_angry_telegram_customer_reaches_an_agent_in_slack_and_comes_back_to_
     assert "Thank you for your rating" in telegram_texts(telegram_api, chat, 6)[5]
     assert tickets(bot, sender)[0][:4] == (ticket_id, "resolved", "Sam Agent", 5)
 
+    # A helpdesk saw the same story, every request signed with the shared secret.
+    seen = helpdesk.events_for(ticket_id, wait_for="ticket.resolved")
+    assert all(verify(HELPDESK_SECRET, d.headers, d.body, time.time()) for d in seen)
+    assert not verify("another secret", seen[0].headers, seen[0].body, time.time())
+    events = [d.json["event"] for d in seen]
+    assert events[0] == "ticket.opened" and "ticket.claimed" in events
+    assert events[-1] == "ticket.resolved"
+    opened = seen[0].json["ticket"]
+    assert opened["reasons"][0]["signal"] == "anger" and opened["profile"]["display_name"] == name
+    assert any("RIDICULOUS" in m["text"] for m in opened["transcript"])
+    messages = [d.json["message"] for d in seen if d.json["event"] == "ticket.message"]
+    assert {"agent": "Sam Agent", "customer": name} == {
+        m["author"]: m["name"] for m in messages if m["author"] in ("agent", "customer")
+    }
+
 
 def login(page: Page) -> None:
     page.locator("#login-name").fill(AGENT[0])
@@ -174,7 +193,11 @@ def test_a_web_customer_is_answered_from_the_agent_inbox(
     bot: BotServers,
     browser: Browser,  # noqa: F811 - the fixture
 ) -> None:
-    with open_context(browser) as customer_side, open_context(browser) as agent_side:
+    desk_size = {"width": 1280, "height": 800}
+    with (
+        open_context(browser) as customer_side,
+        open_context(browser, viewport=desk_size) as agent_side,
+    ):
         widget = customer_side.new_page()
         widget.goto(f"{bot.url}/chat")
         ask(widget, "I want to talk to a person")
@@ -202,6 +225,7 @@ def test_a_web_customer_is_answered_from_the_agent_inbox(
         )
         time.sleep(QUIET_S)
         expect(widget.locator(".msg-bot").last).to_contain_text("How can I help?")  # silent bot
+        inbox.screenshot(path=str(INBOX_SCREENSHOT))  # docs/agent-inbox.md shows it
 
         inbox.locator("#return").click()
         bot_says(widget, "back with the assistant")

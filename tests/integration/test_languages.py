@@ -127,4 +127,3 @@ def test_slack_a_spanish_customer_by_locale_gets_usted(
     greeting = slack_api.wait_for("chat.postMessage", channel=channel)[0].params["text"]
     assert greeting.startswith("Buenos días.") and "Pregúnteme" in greeting
     assert "!" not in greeting and "¡" not in greeting
-
