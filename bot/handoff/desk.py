@@ -108,7 +108,8 @@ class Desk:
     # The clock ------------------------------------------------------------------------
 
     async def tick(self) -> None:
-        """Announce due queued tickets, post new ones, remind agents of unclaimed ones."""
+        """Announce due queued tickets, post new ones, remind agents of unclaimed ones, and
+        tell them the ratings customers gave."""
         now = self.clock()
         for ticket in self.tickets.due(now):
             await self._open(ticket)
@@ -120,6 +121,8 @@ class Desk:
             if ticket.reminded_at is None:
                 wait = response_time(self.hours.response_time_minutes, ticket.language)
                 await self._say(ticket, "sys_handoff_wait", response_time=wait)
+        for ticket in self.tickets.take_rated(now):
+            await self._tell("ticket_changed", ticket, "rated", None)
 
     # ----------------------------------------------------------------------------------
 

@@ -130,6 +130,8 @@ class TicketRow(Base):  # type: ignore[misc,valid-type]
     # The ticket's card in the Slack agent channel; agents' thread replies find it by this.
     slack_channel = Column(String(32), nullable=True)
     slack_ts = Column(String(32), nullable=True, index=True)
+    # When agents were told the customer's rating (the action server stores it).
+    rating_shown_at = Column(UtcDateTime(), nullable=True)
 
 
 class TicketMessageRow(Base):  # type: ignore[misc,valid-type]

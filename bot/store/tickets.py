@@ -204,6 +204,24 @@ class Tickets:
                     taken.append(ticket)
         return taken
 
+    def take_rated(self, now: datetime) -> list[Ticket]:
+        """Closed tickets rated since agents were last told, marked told as they are taken."""
+        query = select(TicketRow).where(
+            TicketRow.csat.is_not(None), TicketRow.rating_shown_at.is_(None)
+        )
+        taken = []
+        with self._sessions.begin() as session:
+            for row in list(session.scalars(query)):
+                mark = (
+                    update(TicketRow)
+                    .where(TicketRow.id == row.id, TicketRow.rating_shown_at.is_(None))
+                    .values(rating_shown_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+                if session.execute(mark).rowcount == 1:
+                    taken.append(self._ticket(session, row, transcript=False))
+        return taken
+
     def set_slack_card(self, ticket_id: str, *, channel: str, ts: str) -> None:
         """Where the ticket's card is in the Slack agent channel."""
         with self._sessions.begin() as session:

@@ -215,3 +215,14 @@ def test_an_agent_can_take_a_queued_ticket_early(world: World) -> None:
     assert world.conversations.paused == ["telegram-7"]
     stored = world.tickets.get(ticket.id)
     assert stored is not None and (stored.status, stored.claimed_by) == ("claimed", "Alice")
+
+
+def test_agents_hear_the_rating_once(world: World) -> None:
+    ticket = world.ticket()
+    asyncio.run(world.desk.close(ticket.id, agent="Alice", returned=False, origin="inbox"))
+    world.tick(OPENED)
+    assert ("rated", None, "resolved") not in world.relay.calls
+    world.tickets.rate(ticket.id, 4)  # the action server stores it
+    world.tick(OPENED + timedelta(seconds=2))
+    world.tick(OPENED + timedelta(seconds=4))
+    assert world.relay.calls.count(("rated", None, "resolved")) == 1

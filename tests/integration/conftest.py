@@ -90,6 +90,7 @@ def bot(
         # Handoff: tickets go to an agent channel in Slack and to the inbox (test_handoff).
         slack_agent_channel=AGENT_CHANNEL,
         handoff_poll_seconds="0.3",
+        handoff_remind_after_minutes="600",  # no reminders mid-suite (tests/handoff/test_desk.py)
         agents_file=str(agents_file(workdir)),
         handoff_webhook_url=helpdesk.url,
         handoff_webhook_secret=HELPDESK_SECRET,

@@ -167,13 +167,17 @@ def test_an_angry_telegram_customer_reaches_an_agent_in_slack_and_comes_back_to_
     assert "Thank you for your rating" in telegram_texts(telegram_api, chat, 6)[5]
     assert tickets(bot, sender)[0][:4] == (ticket_id, "resolved", "Sam Agent", 5)
 
+    # Agents hear the rating in the card's thread.
+    assert "Rated 5/5" in thread_texts(slack_api, ts, 5)
+
     # A helpdesk saw the same story, every request signed with the shared secret.
-    seen = helpdesk.events_for(ticket_id, wait_for="ticket.resolved")
+    seen = helpdesk.events_for(ticket_id, wait_for="ticket.rated")
     assert all(verify(HELPDESK_SECRET, d.headers, d.body, time.time()) for d in seen)
     assert not verify("another secret", seen[0].headers, seen[0].body, time.time())
     events = [d.json["event"] for d in seen]
     assert events[0] == "ticket.opened" and "ticket.claimed" in events
-    assert events[-1] == "ticket.resolved"
+    assert events[-2:] == ["ticket.resolved", "ticket.rated"]
+    assert seen[-1].json["ticket"]["csat"] == 5
     opened = seen[0].json["ticket"]
     assert opened["reasons"][0]["signal"] == "anger" and opened["profile"]["display_name"] == name
     assert any("RIDICULOUS" in m["text"] for m in opened["transcript"])
