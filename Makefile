@@ -35,6 +35,7 @@ run: model
 	@echo ""
 	@echo "  Chat in your browser:  http://localhost:$${FRONTLINE_RASA_PORT:-5005}/chat"
 	@echo "  (once the log says the server is up; or in another terminal: make chat)"
+	@echo "  Agents' inbox:         http://localhost:$${FRONTLINE_RASA_PORT:-5005}/agent  (accounts: uv run frontline agents add NAME)"
 	@echo "  Telegram and Slack switch on when their FRONTLINE_* credentials are set (README)."
 	@echo "  Stop with Ctrl-C."
 	@echo ""
