@@ -33,7 +33,6 @@ from bot.handoff.context import (
 from bot.handoff.policy import Action as Verdict
 from bot.handoff.policy import Decision, Reason
 from bot.hours.notice import response_time
-from bot.store.tickets import Ticket
 
 HISTORY_SLOT = "handoff_turns"
 CSAT_SLOT = "csat_ticket"
@@ -242,15 +241,11 @@ class ActionSessionStart(Action):
                 for key, value in tracker.slots.items()
                 if value is not None and key != "session_started_metadata"
             ]
-        if paused(services.tickets.active_for(tracker.sender_id)):
+        ticket = services.tickets.active_for(tracker.sender_id)
+        if ticket is not None and ticket.with_person:
             events.append(ConversationPaused())
         events.append(ActionExecuted("action_listen"))
         return events
-
-
-def paused(ticket: Ticket | None) -> bool:
-    """Whether a person has the conversation (a queued ticket leaves the bot answering)."""
-    return ticket is not None and ticket.status in ("open", "claimed")
 
 
 def rating_of(tracker: Tracker) -> int | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 
-from bot.faq.cache import CachedEncoder, EmbeddingCache
+from bot.faq.cache import CachedEncoder, EmbeddingCache, RecentQueries
 from bot.faq.encoders import Encoder, build_encoder
 from bot.faq.reload import HotReloader
 from bot.faq.service import FaqService
@@ -49,6 +49,7 @@ def build_services(settings: Settings) -> Services:
     if settings.embedding_cache:
         cache = EmbeddingCache(settings.var_dir / "embeddings.sqlite3")
         encoder = CachedEncoder(encoder=encoder, cache=cache)
+    encoder = RecentQueries(encoder=encoder)  # the anger signal and the FAQ read each message
     reloader = HotReloader(
         folder=settings.faq_dir,
         encoder=encoder,

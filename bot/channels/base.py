@@ -227,9 +227,17 @@ class ChannelBase:
         return self.handoff is not None and self.handoff.handed_off(sender_id)
 
     async def deliver_turn(
-        self, turn: Turn, *, output: OutputChannel, on_new_message: OnNewMessage
+        self,
+        turn: Turn,
+        *,
+        output: OutputChannel,
+        on_new_message: OnNewMessage,
+        handed_off: bool | None = None,
     ) -> bool:
-        """Pass ``turn`` to Rasa unless it is a redelivery; True when it was passed on."""
+        """Pass ``turn`` to Rasa unless it is a redelivery; True when it was passed on.
+
+        ``handed_off`` is :meth:`handed_off` for the turn when the caller already asked.
+        """
         if turn.delivery_key is not None and not self.deliveries.first_delivery(
             self.name(), turn.delivery_key
         ):
@@ -241,7 +249,8 @@ class ChannelBase:
             address=turn.address,
             profile=asdict(turn.profile),
         )
-        handed_off = self.handed_off(turn.sender_id)
+        if handed_off is None:
+            handed_off = self.handed_off(turn.sender_id)
         await on_new_message(
             UserMessage(
                 turn.text,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -111,3 +112,44 @@ class CachedEncoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.vstack([cached[text] for text in texts]).astype(np.float32, copy=False)
+
+
+class RecentQueries:
+    """An :class:`Encoder` that remembers the vectors of the last ``size`` queries, in memory.
+
+    One customer message is read by the anger signal and then by the FAQ engine; with
+    this in front of the shared encoder it is embedded once. Documents pass through.
+    """
+
+    def __init__(self, *, encoder: Encoder, size: int = 256) -> None:
+        self._encoder = encoder
+        self._size = size
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return self._encoder.name
+
+    @property
+    def dim(self) -> int:
+        return self._encoder.dim
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            known = {text: self._recent[text] for text in texts if text in self._recent}
+        missing = list(dict.fromkeys(text for text in texts if text not in known))
+        if missing:
+            known.update(zip(missing, self._encoder.encode_queries(missing)))
+        with self._lock:
+            for text in texts:
+                self._recent[text] = known[text]
+                self._recent.move_to_end(text)
+            while len(self._recent) > self._size:
+                self._recent.popitem(last=False)
+        return (
+            np.stack([known[text] for text in texts]) if texts else self._encoder.encode_queries([])
+        )
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encoder.encode_documents(texts)

@@ -22,15 +22,13 @@ from bot.handoff.conversations import Conversations
 from bot.handoff.ports import AgentRelay
 from bot.hours.calendar import BusinessHours
 from bot.hours.notice import response_time
-from bot.store.tickets import Ticket, TicketError, TicketMessage, Tickets
+from bot.store.tickets import ACTIVE, Ticket, TicketError, TicketMessage, Tickets
 from bot.tone.texts import BotTexts
 
 log = logging.getLogger(__name__)
 
 Outputs = Callable[[Ticket], "OutputChannel | None"]
 """The output channel that reaches a ticket's customer, or None when none can."""
-
-PAUSED = ("open", "claimed")
 
 
 class Desk:
@@ -94,12 +92,12 @@ class Desk:
     def handed_off(self, sender_id: str) -> bool:
         """Whether a person has the conversation, so the bot must stay silent."""
         ticket = self.tickets.active_for(sender_id)
-        return ticket is not None and ticket.status in PAUSED
+        return ticket is not None and ticket.with_person
 
     async def customer_wrote(self, sender_id: str, text: str) -> None:
         """A message Rasa recorded while the conversation is with a person: to the agents."""
         ticket = self.tickets.active_for(sender_id)
-        if ticket is None or ticket.status not in PAUSED:
+        if ticket is None or not ticket.with_person:
             return
         message = TicketMessage(at=self.clock(), author="customer", text=text, name=ticket.customer)
         self.tickets.add_message(ticket.id, message)
@@ -163,6 +161,6 @@ class Desk:
 
     def _active(self, ticket_id: str) -> Ticket:
         ticket = self._get(ticket_id)
-        if ticket.status not in ("queued", *PAUSED):
+        if ticket.status not in ACTIVE:
             raise TicketError(f"ticket {ticket_id} is {ticket.status}")
         return ticket

@@ -20,10 +20,11 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel
 from sanic import Blueprint, Sanic
 
+from bot.channels.wiring import database_sessions
 from bot.handoff.conversations import RasaConversations
 from bot.handoff.desk import Desk
 from bot.handoff.ports import AgentRelay
-from bot.handoff.webhook import WebhookRelay
+from bot.handoff.webhook import WebhookRelay, build_webhook_relay
 from bot.hours.config import load_hours
 from bot.settings import Settings, get_settings
 from bot.store.tickets import Ticket, Tickets
@@ -70,9 +71,6 @@ class Hub:
         if agent is None:  # a bare Sanic app (a channel on its own): no conversations to hand off
             log.warning("handoff: no Rasa agent on this server, so the desk is off")
             return
-        from bot.channels.wiring import database_sessions
-        from bot.handoff.webhook import build_webhook_relay
-
         settings = self.settings
         self._webhook = webhook = build_webhook_relay(settings)
         relays = [*self._relays, *([webhook] if webhook is not None else [])]

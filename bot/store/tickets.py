@@ -18,6 +18,7 @@ from bot.store.models import TicketMessageRow, TicketRow
 
 ACTIVE = ("queued", "open", "claimed")
 CLOSED = ("resolved", "returned")
+WITH_PERSON = ("open", "claimed")
 AUTHORS = ("customer", "bot", "agent")
 
 
@@ -55,6 +56,12 @@ class Ticket:
     reminded_at: datetime | None = None
     slack_channel: str | None = None
     slack_ts: str | None = None
+
+    @property
+    def with_person(self) -> bool:
+        """A person has the conversation (open or claimed), so the bot stays silent; a
+        queued ticket waits for opening time while the bot goes on answering."""
+        return self.status in WITH_PERSON
 
     @property
     def customer(self) -> str:
@@ -155,71 +162,45 @@ class Tickets:
             return [self._ticket(session, row, transcript=False) for row in session.scalars(query)]
 
     def take_unposted(self, now: datetime) -> list[Ticket]:
-        """Open tickets agents have not been shown yet, marked shown as they are taken.
-
-        Each ticket is taken by one caller only (a conditional update), so several
-        Rasa replicas polling the same database post each card once.
-        """
-        query = select(TicketRow.id).where(
-            TicketRow.status == "open", TicketRow.posted_at.is_(None)
+        """Open tickets agents have not been shown yet, marked shown as they are taken."""
+        return self._take(
+            [TicketRow.status == "open", TicketRow.posted_at.is_(None)], posted_at=now
         )
-        taken = []
-        with self._sessions.begin() as session:
-            for ticket_id in list(session.scalars(query)):
-                mark = (
-                    update(TicketRow)
-                    .where(TicketRow.id == ticket_id, TicketRow.posted_at.is_(None))
-                    .values(posted_at=now)
-                )
-                if session.execute(mark).rowcount == 1:
-                    taken.append(ticket_id)
-        return [ticket for ticket_id in taken if (ticket := self.get(ticket_id)) is not None]
 
     def take_unclaimed(self, now: datetime, *, after: timedelta) -> list[Ticket]:
-        """Open, unclaimed tickets last shown or reminded more than ``after`` ago.
-
-        Each is marked reminded as it is taken (once per caller, as
-        :meth:`take_unposted`); the tickets come back as they were before, so
-        ``reminded_at`` None means this is the first reminder.
-        """
-        cutoff = now - after
+        """Open, unclaimed tickets last shown or reminded more than ``after`` ago, marked
+        reminded as they are taken; ``reminded_at`` None means this is the first reminder."""
         last_seen = func.coalesce(TicketRow.reminded_at, TicketRow.posted_at)
-        query = select(TicketRow).where(
-            TicketRow.status == "open", TicketRow.posted_at.is_not(None), last_seen <= cutoff
-        )
-        taken = []
-        with self._sessions.begin() as session:
-            for ticket in [
-                self._ticket(session, row, transcript=False) for row in session.scalars(query)
-            ]:
-                mark = (
-                    update(TicketRow)
-                    .where(
-                        TicketRow.id == ticket.id, TicketRow.status == "open", last_seen <= cutoff
-                    )
-                    .values(reminded_at=now)
-                    .execution_options(synchronize_session=False)
-                )
-                if session.execute(mark).rowcount == 1:
-                    taken.append(ticket)
-        return taken
+        where = [
+            TicketRow.status == "open",
+            TicketRow.posted_at.is_not(None),
+            last_seen <= now - after,
+        ]
+        return self._take(where, reminded_at=now)
 
     def take_rated(self, now: datetime) -> list[Ticket]:
         """Closed tickets rated since agents were last told, marked told as they are taken."""
-        query = select(TicketRow).where(
-            TicketRow.csat.is_not(None), TicketRow.rating_shown_at.is_(None)
+        return self._take(
+            [TicketRow.csat.is_not(None), TicketRow.rating_shown_at.is_(None)],
+            rating_shown_at=now,
         )
+
+    def _take(self, where: list[Any], **marks: Any) -> list[Ticket]:
+        """Tickets matching ``where``, each marked with ``marks`` by an update that repeats
+        ``where``: of several Rasa replicas polling one database, one takes each ticket.
+        They come back as they were before the mark."""
         taken = []
         with self._sessions.begin() as session:
-            for row in list(session.scalars(query)):
+            for row in list(session.scalars(select(TicketRow).where(*where))):
+                before = self._ticket(session, row)
                 mark = (
                     update(TicketRow)
-                    .where(TicketRow.id == row.id, TicketRow.rating_shown_at.is_(None))
-                    .values(rating_shown_at=now)
+                    .where(TicketRow.id == row.id, *where)
+                    .values(**marks)
                     .execution_options(synchronize_session=False)
                 )
                 if session.execute(mark).rowcount == 1:
-                    taken.append(self._ticket(session, row, transcript=False))
+                    taken.append(before)
         return taken
 
     def set_slack_card(self, ticket_id: str, *, channel: str, ts: str) -> None:

@@ -27,6 +27,7 @@ class Call:
     params: dict[str, Any]
     at: float
     headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""  # as sent, for checking signatures
 
 
 @dataclass
@@ -57,7 +58,7 @@ class FakeApi:
                 raw = self.rfile.read(length) if length else b""
                 params = _decode(raw, self.headers.get("Content-Type", ""), self.path)
                 method = self.path.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
-                status, body, headers = fake._dispatch(method, params, dict(self.headers))
+                status, body, headers = fake._dispatch(method, params, dict(self.headers), raw)
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -119,10 +120,10 @@ class FakeApi:
         )
 
     def _dispatch(
-        self, method: str, params: dict[str, Any], headers: dict[str, str]
+        self, method: str, params: dict[str, Any], headers: dict[str, str], raw: bytes = b""
     ) -> tuple[int, Any, dict[str, str]]:
         with self._lock:
-            self.calls.append(Call(method, params, time.monotonic(), headers))
+            self.calls.append(Call(method, params, time.monotonic(), headers, raw))
             queued = self._failures.get(method)
             failure = queued.pop(0) if queued else None
         if failure is not None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from typing_extensions import Self
+from tests.auxil.fake_api import FakeApi
 
 SECRET = "helpdesk-shared-secret-0123456789"
 
@@ -18,51 +17,31 @@ SECRET = "helpdesk-shared-secret-0123456789"
 class Delivery:
     headers: dict[str, str]
     body: bytes
-    at: float
 
     @property
     def json(self) -> dict[str, Any]:
         return dict(json.loads(self.body))
 
 
-class FakeHelpdesk:
-    def __init__(self) -> None:
-        self.deliveries: list[Delivery] = []
-        self._lock = threading.Lock()
-        desk = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                with desk._lock:
-                    desk.deliveries.append(Delivery(dict(self.headers), body, time.time()))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+class FakeHelpdesk(FakeApi):
+    """Takes every event at ``/frontline``."""
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/frontline"
+        return f"http://127.0.0.1:{self.port}/frontline"
 
-    def start(self) -> Self:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+    def routes(self) -> dict[str, Callable[[dict[str, Any]], Any]]:
+        return {"frontline": lambda params: {"ok": True}}
 
     def events_for(self, ticket_id: str, *, wait_for: str, timeout: float = 30) -> list[Delivery]:
         """Deliveries about ``ticket_id``, once one of event ``wait_for`` has arrived."""
         deadline = time.monotonic() + timeout
         while True:
-            with self._lock:
-                mine = [d for d in self.deliveries if d.json["ticket"]["id"] == ticket_id]
+            mine = [
+                Delivery(call.headers, call.body)
+                for call in self.calls_to("frontline")
+                if call.params["ticket"]["id"] == ticket_id
+            ]
             if any(d.json["event"] == wait_for for d in mine) or time.monotonic() > deadline:
                 return mine
             time.sleep(0.1)

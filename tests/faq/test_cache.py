@@ -90,3 +90,19 @@ def test_no_texts_give_an_empty_matrix_without_calling_the_model(cache_file: Pat
 
     assert vectors.shape == (0, 256)
     assert model.documents_encoded == 0
+
+
+def test_recent_queries_are_embedded_once_and_forgotten_beyond_the_window() -> None:
+    from bot.faq.cache import RecentQueries
+
+    model = FakeEncoder()
+    recent = RecentQueries(encoder=model, size=2)
+    first = recent.encode_queries(["where is my parcel"])
+    again = recent.encode_queries(["where is my parcel", "refund please"])
+    assert model.queries == ["where is my parcel", "refund please"]
+    np.testing.assert_array_equal(first[0], again[0])
+    recent.encode_queries(["third"])  # pushes "where is my parcel" out
+    recent.encode_queries(["where is my parcel"])
+    assert model.queries[-1] == "where is my parcel" and len(model.queries) == 4
+    assert recent.encode_queries([]).shape == (0, 256)
+    assert recent.name == model.name

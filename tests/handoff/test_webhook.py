@@ -20,6 +20,7 @@ from bot.handoff.webhook import WebhookRelay, build_webhook_relay, sign, verify
 from bot.settings import MissingCredentialError, Settings
 from bot.store.tickets import Ticket, TicketMessage
 from tests.auxil.servers import free_port
+from tests.auxil.tickets import make_ticket
 
 SECRET = "whsec-test-0123456789"
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -27,25 +28,14 @@ T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
 def ticket(**changes: object) -> Ticket:
     fields: dict[str, object] = {
-        "id": "t-1",
-        "sender_id": "telegram-42",
-        "channel": "telegram",
-        "language": "de",
-        "status": "open",
-        "created_at": T0,
-        "due_at": None,
-        "claimed_by": None,
-        "closed_at": None,
         "reasons": [{"signal": "anger", "message": 1, "evidence": "LÄCHERLICH", "score": 0.9}],
         "sentiment": [{"message": 1, "at": T0.isoformat(), "anger": 0.9}],
         "profile": {"platform": "telegram", "user_id": "42", "display_name": "Ana"},
-        "faq_tried": [],
         "summary": "Paket fehlt",
-        "csat": None,
         "transcript": [TicketMessage(T0, "customer", "Wo ist mein Paket?")],
     }
     fields.update(changes)
-    return Ticket(**fields)  # type: ignore[arg-type]
+    return make_ticket(**fields)
 
 
 @dataclass

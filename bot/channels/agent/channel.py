@@ -38,7 +38,7 @@ from bot.channels.agent.responses import (
     static_file,
 )
 from bot.channels.base import OnNewMessage
-from bot.channels.wiring import _sessions
+from bot.channels.wiring import database_sessions
 from bot.handoff.accounts import AccountsFile, AgentAccounts
 from bot.handoff.ports import AgentDesk
 from bot.settings import get_settings
@@ -117,7 +117,7 @@ class AgentInboxInput(InputChannel):
             AccountsError: The accounts file is invalid (named, with the entry and field).
         """
         settings = get_settings()
-        database = _sessions(settings.database_url_or_default)
+        database = database_sessions(settings)
         return cls(
             accounts=AccountsFile(settings.agents_file),
             sessions=AgentSessions(sessions=database),

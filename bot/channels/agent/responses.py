@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +18,12 @@ from bot.channels.agent.errors import (
     TooManyAttempts,
     UnknownTicket,
 )
+from bot.channels.static import Asset, read_assets
 
 STATIC_DIR = Path(__file__).with_name("static")
 PAGE = "inbox.html"
 PUBLIC = ("inbox.js", "inbox.css")
 """Files the page loads from ``/agent/static/``."""
-_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-}
 _STATUS: dict[type[InboxError], int] = {
     InvalidRequest: 400,
     NotLoggedIn: 401,
@@ -58,18 +53,9 @@ _COMMON = {
 }
 
 
-@dataclass(frozen=True)
-class Asset:
-    body: bytes
-    content_type: str
-
-
 def load_assets(directory: Path = STATIC_DIR) -> dict[str, Asset]:
     """Read the inbox's files once, when the channel's routes are built."""
-    return {
-        name: Asset((directory / name).read_bytes(), _TYPES[Path(name).suffix])
-        for name in (PAGE, *PUBLIC)
-    }
+    return read_assets(directory, (PAGE, *PUBLIC))
 
 
 def page(asset: Asset) -> HTTPResponse:

@@ -189,14 +189,14 @@ class TelegramInput(ChannelBase, InputChannel):
             delivery_key=str(update_id),
             extra=extra,
         )
-        typing = (
-            contextlib.nullcontext()
-            if self.handed_off(inbound.sender_id)
-            else self.sender.typing(inbound.chat_id)
-        )
+        quiet = self.handed_off(inbound.sender_id)  # a person has it: the bot is not typing
+        typing = contextlib.nullcontext() if quiet else self.sender.typing(inbound.chat_id)
         async with typing:
             await self.deliver_turn(
-                turn, output=self._output(inbound), on_new_message=on_new_message
+                turn,
+                output=self._output(inbound),
+                on_new_message=on_new_message,
+                handed_off=quiet,
             )
 
     async def _settle_click(self, inbound: Inbound) -> None:

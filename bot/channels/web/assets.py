@@ -7,17 +7,12 @@ only to this server, and may be framed only by the sites on the allowlist.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
+from bot.channels.static import Asset, read_assets
 from bot.channels.web.origins import OriginPolicy
 
 STATIC_DIR = Path(__file__).with_name("static")
-_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-}
 _HOST = re.compile(r"^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$")
 PAGE = "chat.html"
 EMBED_SCRIPT = "widget.js"
@@ -26,18 +21,9 @@ PUBLIC = ("chat.css", "chat.js", "socket.io.min.js")
 """Files the page loads from ``/chat/static/``."""
 
 
-@dataclass(frozen=True)
-class Asset:
-    body: bytes
-    content_type: str
-
-
 def load_assets(directory: Path = STATIC_DIR) -> dict[str, Asset]:
     """Read the widget's files once, when the channel's routes are built."""
-    return {
-        name: Asset((directory / name).read_bytes(), _TYPES[Path(name).suffix])
-        for name in (PAGE, EMBED_SCRIPT, *PUBLIC)
-    }
+    return read_assets(directory, (PAGE, EMBED_SCRIPT, *PUBLIC))
 
 
 def page_policy(policy: OriginPolicy, host: str | None) -> str:

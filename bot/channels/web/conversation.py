@@ -170,7 +170,9 @@ class WebConversations:
             delivery_key=f"{session_id}:{message.message_id}",
             extra={BUTTON_TITLE_KEY: message.title} if message.title else {},
         )
-        await self.channel.deliver_turn(turn, output=output, on_new_message=answer)
+        await self.channel.deliver_turn(
+            turn, output=output, on_new_message=answer, handed_off=quiet
+        )
 
     async def _refuse(self, sid: str, error: ErrorEvent) -> None:
         await self.sio.emit("error", error, to=sid)

@@ -17,21 +17,14 @@ from bot.channels.slack.agent_cards import (
     transcript_messages,
 )
 from bot.store.tickets import Ticket, TicketMessage
+from tests.auxil.tickets import make_ticket
 
 T0 = datetime(2026, 11, 23, 9, 5, tzinfo=timezone.utc)
 
 
 def ticket(**changes: Any) -> Ticket:
     fields: dict[str, Any] = {
-        "id": "t-1",
-        "sender_id": "telegram-42",
-        "channel": "telegram",
-        "language": "de",
-        "status": "open",
         "created_at": T0,
-        "due_at": None,
-        "claimed_by": None,
-        "closed_at": None,
         "reasons": [
             {"signal": "anger", "message": 2, "evidence": "DAS IST LÄCHERLICH", "score": 0.934},
             {"signal": "request", "message": 3, "evidence": "<!channel> human!", "score": None},
@@ -46,7 +39,6 @@ def ticket(**changes: Any) -> Ticket:
         },
         "faq_tried": [{"id": "track-order", "question": "Where is my parcel?", "score": 0.71}],
         "summary": "Parcel late & customer angry",
-        "csat": None,
         "transcript": [
             TicketMessage(T0, "customer", "Wo ist mein Paket?"),
             TicketMessage(T0 + timedelta(minutes=1), "bot", "Sobald Ihre Bestellung ..."),
@@ -54,7 +46,7 @@ def ticket(**changes: Any) -> Ticket:
         ],
     }
     fields.update(changes)
-    return Ticket(**fields)
+    return make_ticket(**fields)
 
 
 def block(blocks: list[dict[str, Any]], kind: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -169,12 +169,10 @@ class Bot:
 
 
 @pytest.fixture
-def slack_api() -> Iterator[FakeSlack]:
-    api = FakeSlack()
-    api.add_user("UAGENT1", display_name="Alice")
-    api.start()
-    yield api
-    api.stop()
+def slack_api(slack_api: FakeSlack) -> FakeSlack:
+    """The fake Slack, knowing the agent Alice."""
+    slack_api.add_user("UAGENT1", display_name="Alice")
+    return slack_api
 
 
 @pytest.fixture

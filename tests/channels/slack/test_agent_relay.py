@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -23,14 +22,6 @@ from tests.auxil.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 
 AGENTS = "CAGENTS"
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def slack_api() -> Iterator[FakeSlack]:
-    api = FakeSlack()
-    api.start()
-    yield api
-    api.stop()
 
 
 @pytest.fixture

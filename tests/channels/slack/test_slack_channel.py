@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -36,14 +36,6 @@ def settings(tmp_path: Path, **values: object) -> Settings:
 def sanic_test_mode(monkeypatch: pytest.MonkeyPatch) -> None:
     """Lets Sanic start more than one app in this process (its touch-up runs once per app)."""
     monkeypatch.setattr(Sanic, "test_mode", True)
-
-
-@pytest.fixture
-def slack_api() -> Iterator[FakeSlack]:
-    api = FakeSlack()
-    api.start()
-    yield api
-    api.stop()
 
 
 class Recorder:

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
-import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.base import Profile
 from bot.channels.slack.profiles import SlackProfiles
 from tests.auxil.fake_api import Failure
 from tests.auxil.fake_slack import BOT_TOKEN, FakeSlack
-
-
-@pytest.fixture
-def slack_api() -> Iterator[FakeSlack]:
-    api = FakeSlack()
-    api.start()
-    yield api
-    api.stop()
 
 
 def profiles(api: FakeSlack, now: list[float]) -> SlackProfiles:
