@@ -11,7 +11,9 @@ Reads public data from ``Settings().datasets_dir`` (see ``../shared/datasets/REA
 - XED (movie subtitles): anger vs. the other emotions. English is annotated by people (plus
   its neutral lines as negatives); es, de, fr, pt, ar are projected, so noisier. XED has no
   split: a fixed-seed 70/15/15 split per language.
-- Calm requests (in-domain negatives): BANKING77 (en) and xSID (de, it, ar), all label 0.
+- Calm requests (in-domain negatives): BANKING77 (en) and xSID (de, it, ar), all label 0;
+  and our own calm service messages in six languages (``bench/service-messages/``), which
+  use the loaded words of customer service (cancel, refund, stornieren, annuler...).
 
 Each (source, language) keeps at most ``--max-train`` training texts (fixed-seed sample), so
 embedding stays quick on two cores; embeddings are cached in ``var/`` for reruns. A logistic
@@ -38,6 +40,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.eval.logistic import best_threshold, fit_logistic, prf
+from bot.eval.service_messages import service_messages
 from bot.faq.cache import CachedEncoder, EmbeddingCache
 from bot.faq.encoders import Encoder, build_encoder
 from bot.handoff.anger import HEAD_FILE, AngerHead, sigmoid
@@ -182,6 +186,17 @@ def calm_requests(root: Path, seed: int) -> list[Example]:
     return rows
 
 
+def service_calm() -> list[Example]:
+    """Our own calm service requests that use loaded words (cancel, refund, stornieren...),
+    with the splits of ``bot/eval/service_messages.py``: without them the head read
+    "Ich möchte meine Bestellung stornieren" as angry."""
+    return [
+        Example(m.text, 0, "service-calm", m.language, m.split)
+        for m in service_messages()
+        if m.label == "calm"
+    ]
+
+
 def _csv_texts(path: Path) -> list[str]:
     with path.open(encoding="utf-8", newline="") as handle:
         return [row["text"] for row in csv.DictReader(handle)]
@@ -215,29 +230,6 @@ def features(rows: Sequence[Example], encoder: Encoder) -> np.ndarray:
     return np.hstack([vectors, extra]).astype(np.float64)
 
 
-def fit_logistic(
-    x: np.ndarray, y: np.ndarray, *, penalty: float, offset: np.ndarray | None = None
-) -> np.ndarray:
-    """Weights and, last, the bias of an L2-penalised logistic regression (Newton / IRLS).
-
-    ``offset`` is a fixed part of each row's logit (cues whose weight is not learnt).
-    """
-    design = np.hstack([x, np.ones((len(x), 1))])
-    weights = np.zeros(design.shape[1])
-    ridge = np.full(design.shape[1], penalty)
-    ridge[-1] = 0.0
-    fixed = np.zeros(len(x)) if offset is None else offset
-    for _ in range(25):
-        p = sigmoid(design @ weights + fixed)
-        gradient = design.T @ (p - y) + ridge * weights
-        hessian = (design * (p * (1 - p))[:, None]).T @ design + np.diag(ridge)
-        step = np.linalg.solve(hessian, gradient)
-        weights -= step
-        if np.abs(step).max() < 1e-6:
-            break
-    return weights
-
-
 def fit_cue_monotone(x: np.ndarray, y: np.ndarray, *, penalty: float) -> np.ndarray:
     """:func:`fit_logistic`, with no cue weight below its :data:`CUE_FLOORS` prior.
 
@@ -256,33 +248,6 @@ def fit_cue_monotone(x: np.ndarray, y: np.ndarray, *, penalty: float) -> np.ndar
     weights = fit_logistic(masked, y, penalty=penalty, offset=x @ fixed)
     weights[low] = fixed[low]
     return weights
-
-
-def prf(y: np.ndarray, predicted: np.ndarray) -> dict[str, float | int]:
-    tp = int(np.sum(predicted & (y == 1)))
-    fp = int(np.sum(predicted & (y == 0)))
-    fn = int(np.sum(~predicted & (y == 1)))
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
-        "false_alarm_rate": round(fp / int(np.sum(y == 0)), 4) if np.any(y == 0) else 0.0,
-        "n": len(y),
-        "positives": int(y.sum()),
-    }
-
-
-def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
-    """The threshold with the best F1, and that F1."""
-    best = (0.5, -1.0)
-    for threshold in np.arange(0.05, 0.951, 0.01):
-        f1 = float(prf(y, p >= threshold)["f1"])
-        if f1 > best[1]:
-            best = (round(float(threshold), 2), f1)
-    return best
 
 
 def breakdown(rows: Sequence[Example], y: np.ndarray, p: np.ndarray, threshold: float) -> dict:
@@ -313,7 +278,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     settings = Settings()
     root = settings.datasets_dir
     rows = goemotions(root) + tweeteval(root) + xlmt(root) + xed(root, args.seed)
-    rows += calm_requests(root, args.seed)
+    rows += calm_requests(root, args.seed) + service_calm()
     rows = cap(rows, train=args.max_train, other=args.max_eval, seed=args.seed)
     splits = {name: [row for row in rows if row.split == name] for name in ("train", "val", "test")}
     print({name: len(part) for name, part in splits.items()}, file=sys.stderr)

@@ -58,6 +58,17 @@ def _parser() -> argparse.ArgumentParser:
     try_.add_argument("message", help="what the customer writes")
     try_.add_argument("--channel", default="web", help="web, telegram, slack or rest")
     try_.add_argument("--locale", default=None, help="e.g. de or pt-BR; default: detected")
+    try_.add_argument(
+        "--at",
+        type=_iso_datetime,
+        default=None,
+        help="ISO date and time of the message (business hours); default: now",
+    )
+    try_.add_argument(
+        "--intent",
+        default="nlu_fallback",
+        help="Rasa's intent for the message (default: a question), e.g. request_human",
+    )
     try_.set_defaults(handler=_faq_try)
 
     tone = commands.add_parser("tone", help="tone and texts").add_subparsers(title="tone commands")
@@ -94,6 +105,9 @@ def _parser() -> argparse.ArgumentParser:
         help="also make an API token (printed once) for scripts or a helpdesk",
     )
     add.add_argument("--no-password", action="store_true", help="token only, no inbox login")
+    add.add_argument(
+        "--avatar", default=None, help="https:// URL of a picture customers see with replies"
+    )
     add.add_argument("--file", type=Path, help="default: FRONTLINE_AGENTS_FILE")
     add.set_defaults(handler=_agents_add)
     listing = agent_commands.add_parser("list", help="the agents and how each can log in")
@@ -107,6 +121,13 @@ def _parser() -> argparse.ArgumentParser:
     from bot.eval.cli import add_faq_eval_arguments
 
     add_faq_eval_arguments(faq_eval)
+    conversations = evaluate.add_parser(
+        "conversations",
+        help="replay scripted multi-turn conversations through the turn and score them",
+    )
+    from bot.eval.conversations_cli import add_arguments as add_conversation_arguments
+
+    add_conversation_arguments(conversations)
     escalation = evaluate.add_parser(
         "escalation", help="precision, recall and F1 of the anger signal on a text,label CSV"
     )
@@ -126,15 +147,9 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _actions(args: argparse.Namespace) -> int:
-    import os
+    from actions.server import serve
 
-    from rasa_sdk.endpoint import run
-
-    from actions.services import get_services
-
-    get_services()  # load models and the index before the first customer arrives
-    os.environ["SANIC_HOST"] = args.interface  # rasa-sdk reads the address from here
-    run("actions", port=args.port)
+    serve(get_settings(), host=args.interface, port=args.port)
     return 0
 
 
@@ -181,10 +196,18 @@ def _faq_gaps(args: argparse.Namespace) -> int:
 
 
 def _faq_try(args: argparse.Namespace) -> int:
+    from datetime import timezone
+
     from bot.preview import preview
 
     settings = get_settings()
-    for line in preview(settings, args.message, channel=args.channel, locale=args.locale):
+    at = args.at or datetime.now(timezone.utc)
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    lines = preview(
+        settings, args.message, channel=args.channel, locale=args.locale, at=at, intent=args.intent
+    )
+    for line in lines:
         print(line)
     return 0
 
@@ -263,19 +286,24 @@ def _eval_escalation(args: argparse.Namespace) -> int:
 
 
 def _agents_add(args: argparse.Namespace) -> int:
-    from bot.handoff.accounts import AccountsError, add_agent, new_token
+    from bot.handoff.accounts import AccountsError, AgentAccounts, add_agent, new_token
 
     path = args.file or get_settings().agents_file
     if args.no_password and not args.token:
         print("ERROR   --no-password needs --token", file=sys.stderr)
         return 2
-    password = None if args.no_password else _read_password(from_stdin=args.password_stdin)
+    known = AgentAccounts.load(path).get(args.name) is not None if path.exists() else False
+    # Setting only the avatar of an existing agent keeps their password.
+    keep_password = args.no_password or (
+        args.avatar and known and not args.token and not args.password_stdin
+    )
+    password = None if keep_password else _read_password(from_stdin=args.password_stdin)
     if password == "":
         print("ERROR   no password given (or the two did not match)", file=sys.stderr)
         return 1
     token = new_token() if args.token else None
     try:
-        add_agent(path, args.name, password=password, token=token)
+        add_agent(path, args.name, password=password, token=token, avatar_url=args.avatar)
     except AccountsError as error:
         print(f"ERROR   {error}", file=sys.stderr)
         return 1

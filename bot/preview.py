@@ -1,74 +1,80 @@
 """``frontline faq try``: exactly what a customer would get for a message, on a channel.
 
-It runs the same FAQ engine, texts and renderer as the running bot; only Rasa's
-intent classification is left out (every message is treated as a question).
+It runs the same turn function (:func:`bot.turn.take_turn`) with the same engines as the
+action server, so a preview cannot drift from what customers get. Only Rasa's intent
+classification is left out: the message is a question unless ``intent`` says otherwise.
+Under the messages it shows how the turn decided: the FAQ's scores and margin, the mood
+and the escalation verdict.
 """
 
 from __future__ import annotations
 
-from bot.faq.cache import CachedEncoder, EmbeddingCache
-from bot.faq.encoders import build_encoder
-from bot.faq.matcher import Outcome
-from bot.faq.reload import HotReloader
-from bot.faq.service import FaqService
-from bot.locale.detect import LanguageDetector
-from bot.locale.resolve import choose_language, is_clear, supported_language
+from datetime import datetime
+
+from bot.runtime import build_engines
 from bot.settings import Settings
-from bot.tone.answers import answer_messages, choice_button
 from bot.tone.renderer import to_dialect
-from bot.tone.texts import bot_texts
+from bot.turn.context import TurnContext
+from bot.turn.reply import TurnReply
+from bot.turn.turn import take_turn
 
 
-def preview(settings: Settings, message: str, *, channel: str, locale: str | None) -> list[str]:
-    """Lines to print: the chosen language and profile, then each message and its buttons."""
-    texts = bot_texts(settings)
-    detected = LanguageDetector(languages=settings.languages).detect(message)
-    language = choose_language(
-        default=settings.default_language,
-        hint=supported_language(locale, supported=settings.languages),
-        detected=detected,
-        clear=is_clear(message, detected),
-    ).language
-    profile = texts.profile(channel, language)
-    encoder = CachedEncoder(
-        encoder=build_encoder(settings.encoder),
-        cache=EmbeddingCache(settings.var_dir / "embeddings.sqlite3"),
+def preview(
+    settings: Settings,
+    message: str,
+    *,
+    channel: str,
+    locale: str | None,
+    at: datetime,
+    intent: str = "nlu_fallback",
+) -> list[str]:
+    """Lines to print: each message and its buttons, then how the turn decided."""
+    engines = build_engines(settings, watch=False)
+    ctx = TurnContext(
+        sender_id="preview",
+        text=message,
+        intent=intent,
+        channel=channel,
+        now=at,
+        metadata={"platform": channel, **({"locale_hint": locale} if locale else {})},
+        first_of_session=True,
     )
-    reloader = HotReloader(
-        folder=settings.faq_dir,
-        encoder=encoder,
-        default_language=settings.default_language,
-        scoring=settings.faq_scoring,
-    )
-    reloader.check()
-    faq = FaqService(
-        reloader=reloader,
-        encoder=encoder,
-        thresholds=settings.faq_thresholds,
-    )
-    result = faq.ask(message)
-    outcome = result.decision.outcome
+    reply = take_turn(ctx, engines=engines)
+    profile = engines.texts.profile(channel, reply.language)
     lines = [
         f"# {channel} ({profile.name} profile: {profile.formality}, "
-        f"{'emoji' if profile.emoji else 'no emoji'}, {profile.markup}), language {language}",
-        f"# {outcome.name.lower()}"
-        + (f": {', '.join(e.id for e in result.entries)}" if result.entries else ""),
+        f"{'emoji' if profile.emoji else 'no emoji'}, {profile.markup}), language {reply.language}"
     ]
-    buttons: list[dict[str, str]] = []
-    if outcome is Outcome.ANSWER:
-        answer = answer_messages(result.entries[0], texts=texts, channel=channel, language=language)
-        messages, buttons = answer.messages, answer.buttons
-    elif outcome is Outcome.CLARIFY:
-        messages = texts.say("utter_faq_clarify", channel=channel, language=language)
-        buttons = [
-            choice_button(entry, language=language, default=settings.default_language)
-            for entry in result.entries
-        ]
-    else:
-        messages = texts.say("utter_faq_no_answer", channel=channel, language=language)
-    for index, text in enumerate(messages, 1):
-        lines.append(f"--- message {index} of {len(messages)}")
-        lines.append(to_dialect(text, profile.markup))
-    for button in buttons:
-        lines.append(f"[ {button['title']} ]")
+    for index, said in enumerate(reply.messages, 1):
+        lines.append(f"--- message {index} of {len(reply.messages)} ({said.kind})")
+        lines.append(to_dialect(said.text, profile.markup))
+        lines += [f"[ {button['title']} ]" for button in said.buttons]
+    return lines + decision_lines(reply, settings.faq_thresholds)
+
+
+def decision_lines(reply: TurnReply, thresholds: object) -> list[str]:
+    """How the turn decided, for an editor: scores, margin, mood and the escalation verdict."""
+    trace = reply.trace
+    lines = ["", f"# decision: {trace.move}" + (f", FAQ {trace.outcome}" if trace.outcome else "")]
+    hits = list(trace.hits)
+    if hits:
+        margin = hits[0].score - hits[1].score if len(hits) > 1 else hits[0].score
+        lines.append(f"# margin {margin:.3f} (thresholds: {thresholds})")
+    for hit in hits:
+        lines.append(
+            f"#   {hit.entry_id:<28} score {hit.score:.3f}  cosine {hit.similarity:.3f}  "
+            f"via [{hit.language}] {hit.matched!r}"
+        )
+    if trace.mood is not None:
+        mood = trace.mood
+        lines.append(
+            f"# mood: anger {mood.anger:.2f}, complaint {mood.complaint:.2f}, "
+            f"repeat {mood.repeat:.2f}"
+        )
+    if trace.decision is not None:
+        reasons = "; ".join(f"{r.signal}: {r.evidence}" for r in trace.decision.reasons)
+        verdict = trace.decision.action.value
+        lines.append(f"# escalation: {verdict}" + (f" ({reasons})" if reasons else ""))
+    if reply.pause:
+        lines.append("# the conversation pauses: a person answers next")
     return lines

@@ -24,6 +24,7 @@ from bot.channels.redact import redact
 from bot.channels.texts import system_text
 from bot.store.addresses import AddressBook
 from bot.store.deliveries import DeliveryLog
+from bot.turn.metadata import BUTTON_TITLE, MessageMetadata, read_metadata
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +62,15 @@ class Turn:
     delivery_key: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def metadata(self) -> dict[str, Any]:
-        """The message metadata Rasa stores with the user event."""
-        return {**asdict(self.profile), "address": self.address, **self.extra}
+    def metadata(self) -> MessageMetadata:
+        """The message metadata Rasa stores with the user event (read back by the turn)."""
+        return read_metadata({**asdict(self.profile), "address": self.address, **self.extra})
+
+    @property
+    def shown(self) -> str:
+        """What the customer saw themselves send: a click's button title, else the text."""
+        title = self.extra.get(BUTTON_TITLE)
+        return str(title) if title else self.text
 
 
 def typed(text: str) -> str:
@@ -93,6 +100,14 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Author:
+    """A person from the team who wrote a message (the bot's messages have none)."""
+
+    name: str
+    avatar: str | None = None
+
+
+@dataclass(frozen=True)
 class Outgoing:
     """One bot message in a platform-neutral shape.
 
@@ -103,6 +118,7 @@ class Outgoing:
             away once used, rather than buttons that belong to the message.
         image: URL of an image to show.
         attachment: URL of a file or other attachment.
+        author: The agent who wrote it; None for the bot.
     """
 
     text: str = ""
@@ -110,6 +126,7 @@ class Outgoing:
     quick_replies: bool = False
     image: str | None = None
     attachment: str | None = None
+    author: Author | None = None
 
     @classmethod
     def from_rasa(cls, message: dict[str, Any]) -> Outgoing:
@@ -145,6 +162,11 @@ class Outgoing:
         return "\n\n".join(parts)
 
 
+DISABLE_BUTTONS = "disable_buttons"
+"""A custom message (``{"frontline": "disable_buttons"}``): a person takes over, so the
+buttons shown so far can no longer be used."""
+
+
 class FrontlineOutput(OutputChannel):
     """Rasa output channel that hands each response to :meth:`send` as one ``Outgoing``."""
 
@@ -152,9 +174,20 @@ class FrontlineOutput(OutputChannel):
         raise NotImplementedError
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        custom = message.get("custom")
+        if isinstance(custom, dict) and custom.get("frontline") == DISABLE_BUTTONS:
+            await self.disable_buttons(recipient_id)
+            return
         outgoing = Outgoing.from_rasa(message)
         if outgoing.text or outgoing.buttons or outgoing.image or outgoing.attachment:
             await self.send(recipient_id, outgoing)
+
+    async def disable_buttons(self, recipient_id: str) -> None:
+        """Make the buttons shown so far unusable, where the platform can."""
+
+    async def send_agent_message(self, recipient_id: str, text: str, *, author: Author) -> None:
+        """An agent's message, signed with their name (the widget shows it natively)."""
+        await self.send(recipient_id, Outgoing(text=f"**{author.name}:** {text}", author=author))
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send(recipient_id, Outgoing(text=text))
@@ -261,7 +294,7 @@ class ChannelBase:
             )
         )
         if handed_off and self.handoff is not None:
-            await self.handoff.customer_wrote(turn.sender_id, turn.text)
+            await self.handoff.customer_wrote(turn.sender_id, turn.shown)
         return True
 
 

@@ -1,11 +1,14 @@
 """Agent accounts for the web inbox, configured by the operator in a YAML file.
 
 The file (``FRONTLINE_AGENTS_FILE``, default ``var/agents.yml``) is a list of
-``{name, password_hash?, token_hash?}``, written by ``frontline agents add``::
+``{name, password_hash?, token_hash?, avatar_url?}``, written by ``frontline agents add``::
 
     - name: ana
       password_hash: scrypt$16384$8$1$<salt>$<hash>
       token_hash: <sha256 hex of an API token>
+      avatar_url: https://shop.example/team/ana.png
+
+Customers see the agent's name (and avatar, if set) with every reply.
 
 Passwords are kept only as salted scrypt hashes and API tokens only as SHA-256
 digests, so the file is no use to whoever reads it. Checks take the same time
@@ -36,6 +39,7 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 _MAX_MEMORY = 2**30
 _NAME = re.compile(r"[\w.@' -]{1,64}")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_AVATAR = re.compile(r"https://[^\s\"'<>]{1,500}")
 _HEADER = "# Agent accounts for the inbox at /agent. Edit with `frontline agents add`.\n"
 
 
@@ -48,6 +52,7 @@ class AgentAccount:
     name: str
     password_hash: str | None = None
     token_hash: str | None = None
+    avatar_url: str | None = None
 
 
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
@@ -167,9 +172,14 @@ class AccountsFile:
 
 
 def add_agent(
-    path: Path, name: str, password: str | None = None, token: str | None = None
+    path: Path,
+    name: str,
+    password: str | None = None,
+    token: str | None = None,
+    avatar_url: str | None = None,
 ) -> AgentAccount:
-    """Add agent ``name`` to the file, or update their password or token; others are kept.
+    """Add agent ``name`` to the file, or update their password, token or avatar; others
+    are kept.
 
     Raises:
         AccountsError: The name is not allowed, there is nothing to set, or the
@@ -179,7 +189,10 @@ def add_agent(
         raise AccountsError(
             f"{name!r} is not an agent name: 1 to 64 letters, digits, spaces or . @ ' - _"
         )
-    if password is None and token is None:
+    if avatar_url is not None and not _AVATAR.fullmatch(avatar_url):
+        raise AccountsError(f"{avatar_url!r} is not an avatar URL: https://... without spaces")
+    accounts_now = {account.name for account in AgentAccounts.load(path)}
+    if password is None and token is None and not (avatar_url and name in accounts_now):
         raise AccountsError("give a password, a token or both")
     if password is not None and not password:
         raise AccountsError("the password is empty")
@@ -189,6 +202,7 @@ def add_agent(
         name=name,
         password_hash=hash_password(password) if password is not None else old.password_hash,
         token_hash=hash_token(token) if token is not None else old.token_hash,
+        avatar_url=avatar_url if avatar_url is not None else old.avatar_url,
     )
     _write(path, accounts.values())
     return accounts[name]
@@ -198,7 +212,7 @@ def _account(path: Path, index: int, entry: Any) -> AgentAccount:
     where = f"{path}: entry {index}"
     if not isinstance(entry, dict):
         raise AccountsError(f"{where}: expected a mapping with name, password_hash, token_hash")
-    unknown = sorted(set(entry) - {"name", "password_hash", "token_hash"})
+    unknown = sorted(set(entry) - {"name", "password_hash", "token_hash", "avatar_url"})
     if unknown:
         raise AccountsError(f"{where}: unknown field {unknown[0]!r}")
     name = entry.get("name")
@@ -217,7 +231,12 @@ def _account(path: Path, index: int, entry: Any) -> AgentAccount:
         raise AccountsError(f"{where}: field token_hash: expected 64 lowercase hex digits")
     if password_hash is None and token_hash is None:
         raise AccountsError(f"{where}: needs a password_hash or a token_hash")
-    return AgentAccount(name=name, password_hash=password_hash, token_hash=token_hash)
+    avatar = entry.get("avatar_url")
+    if avatar is not None and not (isinstance(avatar, str) and _AVATAR.fullmatch(avatar)):
+        raise AccountsError(f"{where}: field avatar_url: expected an https:// URL")
+    return AgentAccount(
+        name=name, password_hash=password_hash, token_hash=token_hash, avatar_url=avatar
+    )
 
 
 def _parse_password_hash(stored: Any) -> tuple[int, int, int, bytes, bytes]:
@@ -264,6 +283,8 @@ def _write(path: Path, accounts: Iterable[AgentAccount]) -> None:
             entry["password_hash"] = account.password_hash
         if account.token_hash:
             entry["token_hash"] = account.token_hash
+        if account.avatar_url:
+            entry["avatar_url"] = account.avatar_url
         entries.append(entry)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".agents-", dir=path.parent)

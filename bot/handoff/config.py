@@ -30,8 +30,8 @@ def parse_policy(data: Any, *, source: str = "escalation.yml") -> EscalationPoli
         raise EscalationConfigError(source, ["must be a mapping"])
     problems: list[str] = []
     anger = data.get("anger") or {}
-    offer = _probability(anger, "offer", problems)
-    handoff = _probability(anger, "handoff", problems)
+    offer = _probability(anger, "offer", problems, where="anger.")
+    handoff = _probability(anger, "handoff", problems, where="anger.")
     if offer is not None and handoff is not None and handoff < offer:
         problems.append("anger.handoff: must not be below anger.offer")
     sustained = _count(anger, "sustained", problems, where="anger.")
@@ -39,6 +39,11 @@ def parse_policy(data: Any, *, source: str = "escalation.yml") -> EscalationPoli
     if sustained is not None and window is not None and sustained > window:
         problems.append("anger.sustained: cannot exceed anger.window")
     failed = _count(data, "failed_turns", problems)
+    # Optional (files written before these signals existed keep working).
+    complaint = _probability(
+        data.get("complaint") or {"offer": 0.5}, "offer", problems, where="complaint."
+    )
+    repeat = _probability(data.get("repeat") or {"offer": 0.85}, "offer", problems, where="repeat.")
     topics = data.get("sensitive_topics") or {}
     if not isinstance(topics, dict):
         problems.append("sensitive_topics: must map topics to languages to phrases")
@@ -52,11 +57,22 @@ def parse_policy(data: Any, *, source: str = "escalation.yml") -> EscalationPoli
                 isinstance(p, str) and p.strip() for p in phrases
             ):
                 problems.append(f"sensitive_topics.{topic}.{language}: must be a list of phrases")
+    people = data.get("person_phrases") or {}
+    if not isinstance(people, dict) or not all(
+        isinstance(phrases, list) and all(isinstance(p, str) and p.strip() for p in phrases)
+        for phrases in people.values()
+    ):
+        problems.append("person_phrases: must map languages to lists of phrases")
+        people = {}
     if problems:
         raise EscalationConfigError(source, problems)
     assert offer is not None and handoff is not None and failed is not None
     assert sustained is not None and window is not None
+    assert complaint is not None and repeat is not None
     return EscalationPolicy(
+        complaint_offer=complaint,
+        repeat_offer=repeat,
+        person_phrases={str(lang): [str(p) for p in ps] for lang, ps in people.items()},
         anger_offer=offer,
         anger_handoff=handoff,
         anger_sustained=sustained,
@@ -69,10 +85,12 @@ def parse_policy(data: Any, *, source: str = "escalation.yml") -> EscalationPoli
     )
 
 
-def _probability(raw: dict[str, Any], key: str, problems: list[str]) -> float | None:
+def _probability(
+    raw: dict[str, Any], key: str, problems: list[str], *, where: str
+) -> float | None:
     value = raw.get(key)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-        problems.append(f"anger.{key}: must be a probability between 0 and 1")
+        problems.append(f"{where}{key}: must be a probability between 0 and 1")
         return None
     return float(value)
 

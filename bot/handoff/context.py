@@ -18,10 +18,10 @@ from typing import Any
 from bot.handoff.policy import Reason, Turn
 from bot.handoff.summary import summarise
 from bot.store.tickets import TicketMessage
+from bot.turn.history import conversation
 
 KEEP_TURNS = 20
 PROFILE_KEYS = ("platform", "user_id", "display_name", "locale_hint", "timezone")
-EXTERNAL_PREFIX = "EXTERNAL: "  # Rasa's marker for intents triggered from outside
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class TurnRecord:
     helped: bool = True
     offered: bool = False
     faq: tuple[dict[str, Any], ...] = field(default=())
+    complaint: float = 0.0
+    repeat: float = 0.0
 
     def as_slot(self) -> dict[str, Any]:
         data = asdict(self)
@@ -53,6 +55,8 @@ class TurnRecord:
             helped=bool(data.get("helped", True)),
             offered=bool(data.get("offered", False)),
             faq=tuple(dict(hit) for hit in data.get("faq") or ()),
+            complaint=float(data.get("complaint", 0.0)),
+            repeat=float(data.get("repeat", 0.0)),
         )
 
     def policy_turn(self) -> Turn:
@@ -62,6 +66,8 @@ class TurnRecord:
             anger=self.anger,
             asked_for_person=self.asked_for_person,
             helped=self.helped,
+            complaint=self.complaint,
+            repeat=self.repeat,
         )
 
 
@@ -133,24 +139,13 @@ def faq_tried(history: Sequence[TurnRecord]) -> list[dict[str, Any]]:
 
 
 def transcript(events: Iterable[Mapping[str, Any]]) -> list[TicketMessage]:
-    """Customer, bot and agent turns from Rasa's events, with their times."""
-    out = []
-    for event in events:
-        kind, text = event.get("event"), event.get("text")
-        if kind not in ("user", "bot") or not text or str(text).startswith(EXTERNAL_PREFIX):
-            continue
-        at = datetime.fromtimestamp(float(event.get("timestamp") or 0), tz=timezone.utc)
-        metadata = event.get("metadata") or {}
-        if kind == "user":
-            name = metadata.get("display_name")
-            out.append(TicketMessage(at=at, author="customer", text=str(text), name=name))
-        elif metadata.get("author") == "agent":
-            out.append(
-                TicketMessage(at=at, author="agent", text=str(text), name=metadata.get("agent"))
-            )
-        else:
-            out.append(TicketMessage(at=at, author="bot", text=str(text)))
-    return out
+    """Customer, bot and agent turns from Rasa's events, with their times and names; a
+    clicked button shows its title (:func:`bot.turn.history.conversation`)."""
+    return [
+        TicketMessage(at=u.at, author=u.author, text=u.text, name=u.name)
+        for u in conversation(events)
+        if u.text
+    ]
 
 
 def summary(messages: Sequence[TicketMessage]) -> str:

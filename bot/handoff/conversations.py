@@ -20,6 +20,8 @@ from rasa.shared.core.events import (
     ConversationResumed,
 )
 
+from bot.channels.base import Author, FrontlineOutput
+
 HANDOFF_ENDED = "handoff_ended"
 
 
@@ -48,12 +50,18 @@ class RasaConversations:
     async def say(
         self, sender_id: str, text: str, *, output: OutputChannel | None, metadata: dict[str, Any]
     ) -> None:
-        """Record ``text`` as a bot turn with ``metadata`` (the agent's name), then send it."""
+        """Record ``text`` as a bot turn with ``metadata`` (the agent's name), then send it:
+        an agent's message goes out signed with their name and avatar."""
         async with self._agent.lock_store.lock(sender_id):
             tracker = await self._processor.get_tracker(sender_id)
             tracker.update(BotUttered(text, metadata=metadata))
             await self._processor.save_tracker(tracker)
-        if output is not None:
+        if output is None:
+            return
+        if metadata.get("author") == "agent" and isinstance(output, FrontlineOutput):
+            author = Author(str(metadata.get("agent") or ""), metadata.get("avatar"))
+            await output.send_agent_message(sender_id, text, author=author)
+        else:
             await output.send_text_message(sender_id, text)
 
     async def pause(self, sender_id: str) -> list[dict[str, Any]]:

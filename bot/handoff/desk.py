@@ -43,6 +43,7 @@ class Desk:
         hours: BusinessHours,
         remind_after: timedelta,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        avatars: Callable[[str], str | None] = lambda _agent: None,
     ) -> None:
         self.tickets = tickets
         self.conversations = conversations
@@ -52,6 +53,7 @@ class Desk:
         self.hours = hours
         self.remind_after = remind_after
         self.clock = clock
+        self.avatars = avatars
 
     # Agents ---------------------------------------------------------------------------
 
@@ -61,6 +63,9 @@ class Desk:
             await self.claim(ticket_id, agent=agent, origin=origin)
             ticket = self._active(ticket_id)
         metadata = {"author": "agent", "agent": agent, "ticket": ticket.id}
+        avatar = self.avatars(agent)
+        if avatar:
+            metadata["avatar"] = avatar
         await self.conversations.say(
             ticket.sender_id, text, output=self.outputs(ticket), metadata=metadata
         )

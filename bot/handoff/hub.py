@@ -21,6 +21,7 @@ from rasa.core.channels.channel import OutputChannel
 from sanic import Blueprint, Sanic
 
 from bot.channels.wiring import database_sessions
+from bot.handoff.accounts import AccountsFile
 from bot.handoff.conversations import RasaConversations
 from bot.handoff.desk import Desk
 from bot.handoff.ports import AgentRelay
@@ -82,6 +83,7 @@ class Hub:
             texts=bot_texts(settings),
             hours=load_hours(settings.hours_file),
             remind_after=timedelta(minutes=settings.handoff_remind_after_minutes),
+            avatars=_avatars(settings),
         )
         self._task = asyncio.get_running_loop().create_task(self._run())
         log.info("handoff: desk ready; relays: %s", [type(r).__name__ for r in relays] or "none")
@@ -121,6 +123,17 @@ class Hub:
                 await self.desk.tick()
             except Exception:  # the clock must keep running
                 log.exception("handoff: desk tick failed")
+
+
+def _avatars(settings: Settings) -> Callable[[str], str | None]:
+    """Each agent's avatar URL from the accounts file, read again when it changes."""
+    accounts = AccountsFile(settings.agents_file)
+
+    def avatar(name: str) -> str | None:
+        account = accounts().get(name)
+        return account.avatar_url if account is not None else None
+
+    return avatar
 
 
 @lru_cache(maxsize=1)

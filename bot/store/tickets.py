@@ -118,10 +118,11 @@ class Tickets:
                 session.add(_message_row(row.id, message))
             return self._ticket(session, row)
 
-    def active_for(self, sender_id: str) -> Ticket | None:
+    def active_for(self, sender_id: str, *, transcript: bool = True) -> Ticket | None:
+        """The conversation's active ticket; ``transcript=False`` skips its messages."""
         with self._sessions() as session:
             row = self._active_row(session, sender_id)
-            return None if row is None else self._ticket(session, row)
+            return None if row is None else self._ticket(session, row, transcript=transcript)
 
     def latest_closed(self, sender_id: str) -> Ticket | None:
         """The conversation's most recently closed ticket (resolved or returned)."""

@@ -15,7 +15,7 @@ import yaml
 
 FORMALITIES = ("formal", "neutral", "casual")
 MARKUPS = ("markdown", "telegram-html", "slack-mrkdwn")
-PHRASES = ("greeting", "sign_off", "apology", "empathy")
+PHRASES = ("greeting", "sign_off", "apology", "empathy", "regret")
 _SETTINGS = ("formality", "emoji", "exclamations", "max_chars", "max_messages", "markup")
 
 
@@ -42,7 +42,8 @@ class ToneProfile:
         max_chars: Longest single message; longer answers become several messages.
         max_messages: Most messages one answer should take (``frontline tone check``).
         markup: The dialect the channel renders.
-        phrases: ``greeting``, ``sign_off``, ``apology`` and ``empathy`` texts.
+        phrases: ``greeting``, ``sign_off``, ``apology``, ``empathy`` and ``regret`` (an
+            apology for the customer's trouble) texts.
     """
 
     name: str

@@ -18,7 +18,7 @@ from bot.tone.profiles import ToneBook, ToneProfile
 from bot.tone.renderer import EMOJI, PLACEHOLDER, format_token
 
 KNOWN_PLACEHOLDERS = {
-    "greeting", "sign_off", "apology", "empathy", "languages", "language_name",
+    "greeting", "sign_off", "apology", "empathy", "regret", "languages", "language_name",
     "default_language_name", "limit", "money", "number", "date", "time", "response_time",
     "opening_day", "opening_time", "opening_zone", "closure_message", "agent",
 }  # fmt: skip

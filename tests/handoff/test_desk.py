@@ -18,7 +18,7 @@ from bot.settings import Settings
 from bot.store.db import create_database, session_factory
 from bot.store.tickets import Ticket, TicketError, TicketMessage, Tickets
 from bot.tone.texts import bot_texts
-from tests.actions.test_hours_actions import HOURS
+from tests.auxil.hours import HOURS
 
 OPENED = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 

@@ -14,24 +14,38 @@ POLICY = load_policy(PROJECT_ROOT / "escalation.yml")
 
 
 def t(text: str, *, lang: str = "en", anger: float = 0.0, person: bool = False,
-      helped: bool = True) -> Turn:  # fmt: skip
-    return Turn(text, lang, anger=anger, asked_for_person=person, helped=helped)
+      helped: bool = True, complaint: float = 0.0, repeat: float = 0.0) -> Turn:  # fmt: skip
+    return Turn(text, lang, anger=anger, asked_for_person=person, helped=helped,
+                complaint=complaint, repeat=repeat)  # fmt: skip
 
 
 CONVERSATIONS = [
     ("a plain question", [t("where is my order?")], Action.NONE, []),
     ("annoyed but answerable: answer and offer a person",
-     [t("I'm so annoyed my card was declined, how do I fix it?", anger=0.62)],
+     [t("I'm so annoyed my card was declined, how do I fix it?", anger=0.72)],
      Action.OFFER, [("anger", "anger in this message")]),
-    ("strong anger hands off",
+    ("strong anger with an answer: the answer and an offer",
      [t("THIS IS RIDICULOUS!!! WHERE IS MY MONEY???", anger=0.93)],
+     Action.OFFER, [("anger", "strong anger, with a question the bot answered")]),
+    ("strong anger with nothing to answer hands off",
+     [t("THIS IS RIDICULOUS!!! YOU ARE USELESS!!!", anger=0.93, helped=False)],
      Action.HANDOFF, [("anger", "strong anger")]),
     ("sustained anger hands off",
-     [t("still no parcel", anger=0.55), t("ok"), t("this is useless", anger=0.7)],
-     Action.HANDOFF, [("anger", "anger in 2 of the last 3 messages")]),
+     [t("still no parcel", anger=0.75), t("ok"), t("this is useless", anger=0.8)],
+     Action.HANDOFF, [("anger", "anger or complaints in 2 of the last 3 messages")]),
+    ("anger after a complaint is sustained",
+     [t("three weeks and still nothing", complaint=0.9), t("WHERE IS IT", anger=0.95)],
+     Action.HANDOFF, [("anger", "anger or complaints in 2 of the last 2 messages"),
+                      ("complaint", "a complaint earlier on")]),
     ("anger that faded is not sustained",
-     [t("annoying", anger=0.6), t("fine"), t("thanks"), t("and returns?", anger=0.55)],
+     [t("annoying", anger=0.8), t("fine"), t("thanks"), t("and returns?", anger=0.75)],
      Action.OFFER, [("anger", "anger in this message")]),
+    ("a calm complaint gets an offer",
+     [t("nobody answers my emails", complaint=0.8)],
+     Action.OFFER, [("complaint", "a complaint in this message")]),
+    ("asking again gets an offer",
+     [t("where is my order"), t("where is my order?", repeat=0.95)],
+     Action.OFFER, [("repeat", "the customer asked this before")]),
     ("an explicit request", [t("agent please", person=True)], Action.HANDOFF,
      [("request", "the customer asked for a person")]),
     ("two turns without help", [t("blue widget size?", helped=False),
@@ -49,7 +63,7 @@ CONVERSATIONS = [
     ("a word inside another word is not a topic", [t("the firework kit arrived broken")],
      Action.NONE, []),
     ("several reasons at once", [t("I want a person, my LAWYER will hear of this", person=True,
-                                   anger=0.9)],
+                                   anger=0.9, helped=False)],
      Action.HANDOFF, [("request", "the customer asked for a person"),
                       ("sensitive", "legal: 'lawyer'"), ("anger", "strong anger")]),
 ]  # fmt: skip
@@ -68,7 +82,7 @@ def test_decisions_and_their_reasons(
     decision = POLICY.decide(turns)
     assert decision.action is action
     assert [(r.signal, r.evidence) for r in decision.reasons] == reasons
-    assert all(r.message == len(turns) - 1 for r in decision.reasons)
+    assert all(r.message == len(turns) - 1 for r in decision.reasons if "earlier" not in r.evidence)
 
 
 def test_anger_reasons_carry_the_score() -> None:

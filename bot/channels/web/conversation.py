@@ -17,7 +17,7 @@ from rasa.core.channels.channel import UserMessage
 from bot.channels.base import ChannelBase, OnNewMessage, Profile, Turn, run_isolated, typed
 from bot.channels.redact import redact
 from bot.channels.texts import language_of, system_text
-from bot.channels.web.history import BUTTON_TITLE_KEY, conversation_history
+from bot.channels.web.history import conversation_history
 from bot.channels.web.limits import MessageGate
 from bot.channels.web.output import Emitter, WebOutput
 from bot.channels.web.sessions import SessionRegistry, conversation_id, is_session_id
@@ -30,6 +30,7 @@ from bot.channels.web.wire import (
     WidgetMessage,
     parse_user_uttered,
 )
+from bot.turn.metadata import BUTTON_TITLE
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +169,7 @@ class WebConversations:
             ),
             address={"room": room},
             delivery_key=f"{session_id}:{message.message_id}",
-            extra={BUTTON_TITLE_KEY: message.title} if message.title else {},
+            extra={BUTTON_TITLE: message.title} if message.title else {},
         )
         await self.channel.deliver_turn(
             turn, output=output, on_new_message=answer, handed_off=quiet

@@ -1,9 +1,10 @@
 """A widget conversation as the customer saw it, rebuilt from Rasa's tracker events.
 
-After a reload the widget shows the history again. User messages show what the
-customer saw: a clicked button's title, not its ``/intent`` payload. Quick replies
-that were already used are gone, and attached buttons that were clicked come back
-disabled, exactly as they looked before the reload.
+After a reload the widget shows the history again, read the same way as the agents'
+transcript (:func:`bot.turn.history.conversation`): a click shows the button's title,
+an agent's message shows the agent's name. Quick replies that were already used are
+gone, and buttons that were clicked, or closed by a handoff, come back disabled,
+exactly as they looked before the reload.
 """
 
 from __future__ import annotations
@@ -13,10 +14,7 @@ from typing import Any
 
 from bot.channels.base import Outgoing
 from bot.channels.web.wire import ButtonWire, HistoryItem
-from bot.handoff.context import EXTERNAL_PREFIX
-
-BUTTON_TITLE_KEY = "button_title"
-"""User-event metadata: the title of the button the customer clicked."""
+from bot.turn.history import BUTTONS_CLOSED, Utterance, conversation
 
 
 def buttons_wire(outgoing: Outgoing) -> list[ButtonWire]:
@@ -28,52 +26,49 @@ def conversation_history(
 ) -> list[HistoryItem]:
     """The last ``limit`` messages of ``events`` (Rasa's event dicts), oldest first."""
     items: list[HistoryItem] = []
-    offered: dict[str, str] = {}
-    for event in events:
-        kind = event.get("event")
-        if kind == "bot":
-            outgoing = Outgoing.from_rasa({**(event.get("data") or {}), "text": event.get("text")})
-            text = "\n\n".join(p for p in (outgoing.text, outgoing.image, outgoing.attachment) if p)
-            if not text and not outgoing.buttons:
-                continue
-            items.append(
-                {
-                    "who": "bot",
-                    "text": text,
-                    "buttons": buttons_wire(outgoing),
-                    "quick_replies": outgoing.quick_replies,
-                    "answered": False,
-                }
-            )
-            offered.update({b.payload: b.title for b in outgoing.buttons if b.payload})
-        elif kind == "user":
-            sent = str(event.get("text") or "")
-            _settle_choices(items, sent)
-            metadata = event.get("metadata") or {}
-            title = metadata.get(BUTTON_TITLE_KEY) or offered.get(sent)
-            shown = str(title) if title else sent
-            if sent.startswith(EXTERNAL_PREFIX):  # an intent the desk triggered, not a message
-                continue
-            if shown and not (shown.startswith("/") and not title):
-                items.append(
-                    {
-                        "who": "user",
-                        "text": shown,
-                        "buttons": [],
-                        "quick_replies": False,
-                        "answered": False,
-                    }
-                )
+    for utterance in conversation(events):
+        if utterance.kind == BUTTONS_CLOSED:
+            _close_all(items)
+        elif utterance.author == "customer":
+            _settle_choices(items, utterance.sent)
+            if not (utterance.text.startswith("/") and not utterance.clicked):
+                items.append(_item(utterance))
+        else:
+            items.append(_item(utterance))
     return items[-limit:] if limit else []
+
+
+def _item(utterance: Utterance) -> HistoryItem:
+    who = {"customer": "user", "bot": "bot", "agent": "agent"}[utterance.author]
+    return {
+        "who": who,  # type: ignore[typeddict-item]
+        "text": utterance.text,
+        "buttons": [
+            {"title": c.title, "payload": c.payload, "url": c.url} for c in utterance.choices
+        ],
+        "quick_replies": utterance.quick_replies,
+        "answered": False,
+        "name": utterance.name if utterance.author == "agent" else None,
+        "avatar": utterance.avatar,
+    }
 
 
 def _settle_choices(items: list[HistoryItem], sent: str) -> None:
     """A user message removes pending quick replies and marks the clicked message answered."""
     for item in items:
-        if item["who"] != "bot" or not item["buttons"]:
+        if item["who"] == "user" or not item["buttons"]:
             continue
         if item["quick_replies"]:
             item["buttons"] = []
             item["quick_replies"] = False
         elif any(button["payload"] == sent for button in item["buttons"]):
+            item["answered"] = True
+
+
+def _close_all(items: list[HistoryItem]) -> None:
+    """A handoff closed every button shown so far."""
+    for item in items:
+        if item["quick_replies"]:
+            item["buttons"], item["quick_replies"] = [], False
+        elif item["buttons"]:
             item["answered"] = True

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from bot.channels.base import FrontlineOutput, Outgoing
+from bot.channels.base import Author, FrontlineOutput, Outgoing
 from bot.channels.web.history import buttons_wire
 from bot.channels.web.wire import BotUttered
 
 BOT_UTTERED = "bot_uttered"
 TYPING = "typing"
+BUTTONS_DISABLED = "buttons_disabled"
 
 
 class Emitter(Protocol):
@@ -41,8 +42,20 @@ class WebOutput(FrontlineOutput):
             "quick_replies": message.quick_replies,
             "image": message.image,
             "attachment": message.attachment,
+            "author": (
+                {"name": message.author.name, "avatar": message.author.avatar}
+                if message.author
+                else None
+            ),
         }
         await self.sio.emit(BOT_UTTERED, payload, to=recipient_id)
+
+    async def send_agent_message(self, recipient_id: str, text: str, *, author: Author) -> None:
+        """The widget shows the agent's name and avatar itself, in a style of its own."""
+        await self.send(recipient_id, Outgoing(text=text, author=author))
+
+    async def disable_buttons(self, recipient_id: str) -> None:
+        await self.sio.emit(BUTTONS_DISABLED, {}, to=recipient_id)
 
     async def typing(self, recipient_id: str, *, on: bool) -> None:
         """Show or hide the typing indicator in every tab of the conversation."""

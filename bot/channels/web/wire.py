@@ -5,9 +5,11 @@ Browser → server:
     :class:`SessionConfirm`; ``user_uttered`` :class:`UserUttered`, answered with
     a :class:`Receipt`.
 Server → browser:
-    ``bot_uttered`` :class:`BotUttered` to every tab of the session; ``typing``
-    ``{"on": bool}``; ``user_echo`` (a message typed in another tab); ``error``
-    :class:`ErrorEvent` to the tab whose message was refused.
+    ``bot_uttered`` :class:`BotUttered` to every tab of the session (an agent's
+    message carries its ``author``); ``typing`` ``{"on": bool}``; ``user_echo`` (a
+    message typed in another tab); ``buttons_disabled`` (a person took over: the
+    buttons shown so far can no longer be used); ``error`` :class:`ErrorEvent` to the
+    tab whose message was refused.
 """
 
 from __future__ import annotations
@@ -33,11 +35,18 @@ class ButtonWire(TypedDict):
 
 
 class HistoryItem(TypedDict):
-    who: Literal["user", "bot"]
+    who: Literal["user", "bot", "agent"]
     text: str
     buttons: list[ButtonWire]
     quick_replies: bool
     answered: bool
+    name: str | None  # the agent's name
+    avatar: str | None  # the agent's avatar URL
+
+
+class AuthorWire(TypedDict):
+    name: str
+    avatar: str | None
 
 
 class SessionConfirm(TypedDict):
@@ -65,6 +74,7 @@ class BotUttered(TypedDict):
     quick_replies: bool
     image: str | None
     attachment: str | None
+    author: AuthorWire | None  # an agent's message; None for the bot
 
 
 class ErrorEvent(TypedDict):

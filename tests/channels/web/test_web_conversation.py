@@ -190,7 +190,6 @@ def test_a_message_reaches_rasa_with_its_hints_and_the_reply_reaches_every_tab(
     assert message.metadata == {
         "platform": "web",
         "user_id": session_id,
-        "display_name": None,
         "locale_hint": "es-MX",
         "timezone": "America/Mexico_City",
         "address": {"room": room},
@@ -211,6 +210,7 @@ def test_a_message_reaches_rasa_with_its_hints_and_the_reply_reaches_every_tab(
         "quick_replies": False,
         "image": None,
         "attachment": None,
+        "author": None,
     }
 
 

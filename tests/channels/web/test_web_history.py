@@ -103,7 +103,10 @@ def test_only_the_most_recent_messages_are_restored() -> None:
 
 
 def test_a_handoff_shows_the_agents_words_but_not_the_desks_trigger() -> None:
-    agent = {**bot("Hi, I'm Alice."), "metadata": {"author": "agent", "agent": "Alice"}}
+    agent = {
+        **bot("Hi, I'm Alice."),
+        "metadata": {"author": "agent", "agent": "Alice", "avatar": "https://shop.example/a.png"},
+    }
     events = [
         user("I want to talk to a person"),
         bot("I'm bringing in someone from our team."),
@@ -117,7 +120,22 @@ def test_a_handoff_shows_the_agents_words_but_not_the_desks_trigger() -> None:
     assert shown(conversation_history(events)) == [
         ("user", "I want to talk to a person"),
         ("bot", "I'm bringing in someone from our team."),
-        ("bot", "Hi, I'm Alice."),
+        ("agent", "Hi, I'm Alice."),
         ("user", "thanks"),
         ("bot", "You're back with the assistant."),
     ]
+    [person] = [item for item in conversation_history(events) if item["who"] == "agent"]
+    assert (person["name"], person["avatar"]) == ("Alice", "https://shop.example/a.png")
+
+
+def test_a_handoff_closes_the_buttons_shown_before_it() -> None:
+    offer = [{"title": "Talk to a person", "payload": "/request_human"}]
+    events = [
+        user("I need to change the address"),
+        bot("Is it one of these?", buttons=CLARIFY),
+        user("I want a person now"),
+        bot(None, custom={"frontline": "disable_buttons"}),
+        bot("I'm bringing in someone from our team.", buttons=offer),
+    ]
+    items = conversation_history(events)
+    assert [item["answered"] for item in items if item["buttons"]] == [True, False]

@@ -20,6 +20,7 @@
       close: "Close chat",
       you: "You",
       bot: "Assistant",
+      team: "support team",
       options: "Options",
       connecting: "Connecting…",
       failed: "Sorry, that did not work. Please try again.",
@@ -37,6 +38,7 @@
       close: "Cerrar el chat",
       you: "Usted",
       bot: "Asistente",
+      team: "equipo de atención",
       options: "Opciones",
       connecting: "Conectando…",
       failed: "Lo siento, no ha funcionado. Inténtelo de nuevo.",
@@ -54,6 +56,7 @@
       close: "Chat schließen",
       you: "Sie",
       bot: "Assistent",
+      team: "Support-Team",
       options: "Optionen",
       connecting: "Verbinde…",
       failed: "Das hat leider nicht geklappt. Bitte versuchen Sie es noch einmal.",
@@ -71,6 +74,7 @@
       close: "Fermer le chat",
       you: "Vous",
       bot: "Assistant",
+      team: "équipe d’assistance",
       options: "Options",
       connecting: "Connexion…",
       failed: "Désolé, cela n’a pas fonctionné. Veuillez réessayer.",
@@ -88,6 +92,7 @@
       close: "Fechar o chat",
       you: "Você",
       bot: "Assistente",
+      team: "equipe de atendimento",
       options: "Opções",
       connecting: "Conectando…",
       failed: "Desculpe, não deu certo. Tente de novo.",
@@ -105,6 +110,7 @@
       close: "إغلاق الدردشة",
       you: "أنت",
       bot: "المساعد",
+      team: "فريق الدعم",
       options: "خيارات",
       connecting: "جارٍ الاتصال…",
       failed: "عذرًا، لم تنجح العملية. يُرجى المحاولة مرة أخرى.",
@@ -171,9 +177,10 @@
       picker.setAttribute("aria-label", t.language);
       picker.value = lang;
     }
-    // What is already on screen: the screen-reader speaker names and option groups.
+    // What is already on screen: the speaker names, agents' roles and option groups.
+    log.querySelectorAll(".msg-author-role").forEach(function (role) { role.textContent = t.team; });
     log.querySelectorAll(".msg-speaker").forEach(function (speaker) {
-      speaker.textContent = speakerName(speaker.dataset.who);
+      speaker.textContent = speakerName(speaker.dataset.who, speaker.dataset.name);
     });
     log.querySelectorAll(".choices").forEach(function (group) {
       group.setAttribute("aria-label", t.options);
@@ -231,21 +238,59 @@
     if (position < text.length) target.appendChild(document.createTextNode(text.slice(position)));
   }
 
-  function speakerName(who) { return (who === "user" ? t.you : t.bot) + ": "; }
+  // What a screen reader says before a message: "You:", "Assistant:", or for a person
+  // from the team their name and role ("Alice, support team:").
+  function speakerName(who, name) {
+    if (who === "agent") return (name || t.team) + ", " + t.team + ": ";
+    return (who === "user" ? t.you : t.bot) + ": ";
+  }
 
-  function addMessage(who, text) {
+  // An agent's message starts with their avatar (if any) and name, so a person never
+  // looks like the bot.
+  function agentHeader(author) {
+    var header = document.createElement("div");
+    header.className = "msg-author";
+    header.setAttribute("aria-hidden", "true");   // the speaker label says it once
+    var avatar = author.avatar && safeUrl(author.avatar);
+    if (avatar && avatar.indexOf("https:") === 0) {
+      var img = document.createElement("img");
+      img.className = "msg-avatar";
+      img.alt = "";
+      img.src = avatar;
+      img.referrerPolicy = "no-referrer";
+      header.appendChild(img);
+    } else {
+      var initial = document.createElement("span");
+      initial.className = "msg-avatar msg-initial";
+      initial.textContent = (author.name || "?").charAt(0).toUpperCase();
+      header.appendChild(initial);
+    }
+    var name = document.createElement("span");
+    name.className = "msg-author-name";
+    name.textContent = author.name;
+    header.appendChild(name);
+    var role = document.createElement("span");
+    role.className = "msg-author-role";
+    role.textContent = t.team;
+    header.appendChild(role);
+    return header;
+  }
+
+  function addMessage(who, text, author) {
     var item = document.createElement("div");
     item.className = "msg msg-" + who;
+    if (who === "agent" && author) item.appendChild(agentHeader(author));
     if (text) {
       var paragraph = document.createElement("p");
       paragraph.className = "msg-text";
       var speaker = document.createElement("span");
       speaker.className = "visually-hidden msg-speaker";
       speaker.dataset.who = who;
-      speaker.textContent = speakerName(who);
+      if (author) speaker.dataset.name = author.name;
+      speaker.textContent = speakerName(who, author && author.name);
       paragraph.appendChild(speaker);
-      if (who === "bot") renderMarkup(paragraph, text);
-      else paragraph.appendChild(document.createTextNode(text));
+      if (who === "user") paragraph.appendChild(document.createTextNode(text));
+      else renderMarkup(paragraph, text);
       item.appendChild(paragraph);
     }
     log.appendChild(item);
@@ -254,7 +299,8 @@
   }
 
   function addBotMessage(message, answered) {
-    var item = addMessage("bot", message.text || "");
+    var author = message.author && message.author.name ? message.author : null;
+    var item = addMessage(author ? "agent" : "bot", message.text || "", author);
     var image = message.image && safeUrl(message.image);
     if (image) {
       var img = document.createElement("img");
@@ -307,6 +353,12 @@
     log.querySelectorAll(".choices[data-quick]").forEach(function (group) { group.remove(); });
   }
 
+  // A person took over: the bot's earlier buttons would reach nobody, so they close.
+  function disableButtons() {
+    dropQuickReplies();
+    log.querySelectorAll(".choices button").forEach(function (button) { button.disabled = true; });
+  }
+
   function showError(text) { errorBox.textContent = text; }
   function clearError() { errorBox.textContent = ""; }
 
@@ -322,7 +374,10 @@
     $("chat-intro").remove();
     history.forEach(function (item) {
       if (item.who === "user") addMessage("user", item.text);
-      else addBotMessage(item, item.answered);
+      else if (item.who === "agent") {
+        var author = { name: item.name || t.team, avatar: item.avatar };
+        addBotMessage(Object.assign({}, item, { author: author }), item.answered);
+      } else addBotMessage(item, item.answered);
     });
     log.removeAttribute("aria-busy");
   }
@@ -472,6 +527,7 @@
     socket.on("connect_error", function () { connection.textContent = t.connecting; });
     socket.on("bot_uttered", function (message) { addBotMessage(message, false); });
     socket.on("typing", function (state) { setTyping(!!(state && state.on)); });
+    socket.on("buttons_disabled", disableButtons);
     socket.on("user_echo", function (message) {
       if (message && !shown.has(message.id)) {
         shown.add(message.id);

@@ -1,0 +1,105 @@
+"""``action_turn`` driven as the action server drives it: a real dispatcher, a real
+tracker, tickets and the unanswered log on a real SQLite file, scripted engines."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+from actions.effects import TurnEffects
+from actions.turn import ActionTurn
+from bot.store.db import create_database, session_factory
+from bot.store.models import UnansweredQuestion
+from bot.store.tickets import Tickets
+from bot.store.translations import TranslationGaps
+from bot.store.unanswered import UnansweredLog
+from tests.auxil.turns import OPEN, engines
+
+ADDRESS = "I need to change the address"
+FAQ = {ADDRESS: ("clarify", ["change-address", "change-order-address"])}
+
+
+def tracker(text: str, *, intent: str = "nlu_fallback", slots: dict[str, Any] | None = None,
+            events: list[dict[str, Any]] | None = None) -> Tracker:  # fmt: skip
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": [],
+        "metadata": {"platform": "web", "user_id": "session-1", "locale_hint": "en"},
+    }
+    user = {"event": "user", "text": text, "timestamp": OPEN.timestamp(), **message}
+    return Tracker(
+        sender_id="web-1",
+        slots=slots or {},
+        latest_message=message,
+        events=[*(events or []), user],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def action(tmp_path: Path) -> tuple[ActionTurn, Tickets, Any]:
+    sessions = session_factory(create_database(f"sqlite:///{tmp_path / 'frontline.db'}"))
+    tickets = Tickets(sessions=sessions)
+    effects = TurnEffects(
+        tickets=tickets,
+        gaps=UnansweredLog(sessions=sessions),
+        translations=TranslationGaps(sessions=sessions),
+    )
+    turn = ActionTurn(engines=engines(FAQ), tickets=tickets, effects=effects, clock=lambda: OPEN)
+    return turn, tickets, sessions
+
+
+def run(turn: ActionTurn, state: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(turn.run(dispatcher, state, {}))
+    return dispatcher.messages, events
+
+
+def test_one_call_answers_records_its_kind_and_sets_only_changed_slots(tmp_path: Path) -> None:
+    turn, _, _ = action(tmp_path)
+    messages, events = run(turn, tracker(ADDRESS))
+    [message] = messages
+    assert message["kind"] == "clarify"
+    assert [b["payload"] for b in message["buttons"]][-1] == "/faq_none"
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["language"] == "en"
+    assert slots["pending_choice"]["choices"] == ["change-address", "change-order-address"]
+    assert "csat_ticket" not in slots  # unchanged slots are not written again
+
+
+def test_a_miss_is_logged_for_editors(tmp_path: Path) -> None:
+    turn, _, sessions = action(tmp_path)
+    messages, _ = run(turn, tracker("is it raining in Paris"))
+    assert [m["kind"] for m in messages] == ["no_answer"]
+    with sessions() as session:
+        logged = session.scalars(select(UnansweredQuestion.text)).all()
+    assert logged == ["is it raining in Paris"]
+
+
+def test_a_request_opens_a_ticket_pauses_and_closes_earlier_buttons(tmp_path: Path) -> None:
+    turn, tickets, _ = action(tmp_path)
+    none = {"title": "None of these", "payload": "/faq_none"}
+    clarify = {
+        "event": "bot",
+        "text": "Which one?",
+        "timestamp": OPEN.timestamp() - 5,
+        "data": {"buttons": [none]},
+    }
+    messages, events = run(
+        turn, tracker("I want a person", intent="request_human", events=[clarify])
+    )
+    assert messages[0]["custom"] == {"frontline": "disable_buttons"}
+    assert [m.get("kind") for m in messages[1:]] == ["handoff"]
+    assert events[-1]["event"] == "pause"
+    ticket = tickets.active_for("web-1")
+    assert ticket is not None and ticket.status == "open"
+    assert [r["signal"] for r in ticket.reasons] == ["request"]
+    assert [m.author for m in ticket.transcript] == ["bot", "customer"]
