@@ -10,6 +10,7 @@ from bot.settings import Settings
 from bot.store.addresses import AddressBook
 from bot.store.db import create_database, session_factory
 from bot.store.deliveries import DeliveryLog
+from bot.store.open_buttons import ButtonMessages
 from bot.store.payloads import PayloadStore
 
 
@@ -32,3 +33,8 @@ def channel_stores(settings: Settings) -> tuple[DeliveryLog, AddressBook]:
 def payload_store(settings: Settings) -> PayloadStore:
     """Tokens for button payloads too long for a platform."""
     return PayloadStore(sessions=_sessions(settings.database_url_or_default))
+
+
+def button_messages(settings: Settings) -> ButtonMessages:
+    """Sent messages whose buttons still work, to close at a handoff."""
+    return ButtonMessages(sessions=_sessions(settings.database_url_or_default))

@@ -18,8 +18,10 @@ MIDDLE = ("offer", "handoff", "queued", "with_team")
 PERSON_PAYLOAD = "/request_human"
 
 
-def problems_of(turn: TurnLog, offered_before: bool, had_ticket: bool) -> list[str]:
-    """The rules ``turn`` broke, and its unmet expectations."""
+def problems_of(
+    turn: TurnLog, offered_before: bool, had_ticket: bool, *, expect: bool = True
+) -> list[str]:
+    """The rules ``turn`` broke, and (``expect``) its unmet expectations."""
     reply = turn.reply
     if reply is None:
         return []
@@ -36,8 +38,7 @@ def problems_of(turn: TurnLog, offered_before: bool, had_ticket: bool) -> list[s
         problems.append("offered a person twice in a row")
     if turn.sent.startswith("/") and not reply.messages:
         problems.append("dead click: no answer")
-    problems += _expectations(turn)
-    return problems
+    return problems + (_expectations(turn) if expect else [])
 
 
 def _expectations(turn: TurnLog) -> list[str]:

@@ -126,7 +126,9 @@ class Simulator:
         )
         reply = take_turn(ctx, engines=self.engines)
         turn = TurnLog(step, sent, reply, auto=auto)
-        turn.problems += problems_of(turn, world.offered_before, world.ticket is not None)
+        turn.problems += problems_of(
+            turn, world.offered_before, world.ticket is not None, expect=not auto
+        )
         world.absorb(reply)
         return turn
 

@@ -36,6 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import logging
+
+    # Rasa logs every parse at debug level; the report is what matters here.
+    for name in ("rasa", "tensorflow", "absl"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     from bot.eval.conversation_report import markdown, score
     from bot.eval.conversation_scripts import ScriptError, load_scripts
     from bot.eval.conversations import Simulator

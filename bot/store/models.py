@@ -156,3 +156,16 @@ class AgentSessionRow(Base):  # type: ignore[misc,valid-type]
     agent = Column(String(255), nullable=False)
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
     expires_at = Column(UtcDateTime(), nullable=False, index=True)
+
+
+class OpenButtons(Base):  # type: ignore[misc,valid-type]
+    """A sent message whose buttons still work, so a handoff can close them
+    (Telegram: chat and message id; Slack: channel, ts, text and blocks)."""
+
+    __tablename__ = "open_buttons"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), nullable=False, index=True)
+    channel = Column(String(32), nullable=False)
+    ref = Column(JSON, nullable=False)
+    sent_at = Column(UtcDateTime, nullable=False, default=utcnow)

@@ -9,6 +9,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy.engine import make_url
 
 from bot.settings import get_settings
+from bot.store import action_results
 
 
 class UrlTrackerStore(SQLTrackerStore):
@@ -20,6 +21,9 @@ class UrlTrackerStore(SQLTrackerStore):
     """
 
     def __init__(self, domain: Any = None, host: str | None = None, **kwargs: Any) -> None:
+        # The Rasa server builds its tracker store once, at start-up: the moment to fix
+        # its per-call schema check (bot/store/action_results.py).
+        action_results.install()
         # Rasa passes the endpoint's ``url:`` as ``host``.
         target = host or get_settings().tracker_store_url_or_default
         parsed = make_url(target)

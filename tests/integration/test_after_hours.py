@@ -4,6 +4,7 @@ Sunday evening in Berlin, when the shipped hours.yml says the team is away."""
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,7 +35,8 @@ def closed_bot(
         telegram_api_url=telegram_api.base_url,
         telegram_webhook_secret=WEBHOOK_SECRET,
     )
-    with servers_at(workdir, env, trained_model, SUNDAY_EVENING) as servers:
+    # Both clocks: the desk in the Rasa server keeps the ticket queued until "Monday".
+    with servers_at(workdir, env, trained_model, SUNDAY_EVENING, rasa_too=True) as servers:
         yield servers
 
 
@@ -91,3 +93,22 @@ def test_telegram_the_notice_names_the_company_zone_in_the_customers_language(
     telegram_api.wait_for("sendMessage", 3, chat_id=chat)
     later = [c.params["text"] for c in telegram_api.calls_to("sendMessage", chat_id=chat)]
     assert len(notices(later)) == 1
+
+
+def test_rest_after_hours_the_answer_comes_first_and_a_queued_ticket_ends_the_offers(
+    closed_bot: BotServers,
+) -> None:
+    sender = f"closed-{uuid.uuid4().hex[:8]}"
+    first = closed_bot.say(sender, "I want a refund NOW")
+    texts = [r.get("text", "") for r in first]
+    assert not any("passed your request" in t for t in texts)  # nothing queued for this
+    assert any("offline" in t for t in texts[1:]) and "offline" not in texts[0]
+
+    queued = closed_bot.say(sender, "I want to talk to a person")
+    assert any("passed your request" in r.get("text", "") for r in queued)
+    later = closed_bot.say(sender, "where is my order?")
+    assert any("tracking" in r.get("text", "") for r in later)
+    payloads = [b["payload"] for r in later for b in r.get("buttons") or []]
+    assert "/request_human" not in payloads  # the team already has it: no more offers
+    again = closed_bot.say(sender, "can I talk to someone please")
+    assert any("already has your request" in r.get("text", "") for r in again)

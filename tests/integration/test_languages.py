@@ -5,7 +5,6 @@ Each channel has its own tone: Telegram casual (du, tú), Slack and the web widg
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from datetime import datetime, timezone
 
@@ -47,7 +46,7 @@ def test_rest_a_clear_switch_is_followed_a_short_reply_is_not_and_a_request_pins
     assert register_of(answer, "de") == "formal"  # the web/REST profile speaks Sie
 
 
-def test_telegram_switches_by_menu_and_sends_a_noted_fallback_in_casual_french(
+def test_telegram_switches_by_menu_and_answers_in_casual_french(
     bot: BotServers, telegram_api: FakeTelegram
 ) -> None:
     chat = new_chat()
@@ -75,14 +74,10 @@ def test_telegram_switches_by_menu_and_sends_a_noted_fallback_in_casual_french(
 
     say(bot, chat, "Où est ma commande ? Je l'attends depuis une semaine.")
     answer = telegram_api.wait_for("sendMessage", 4, chat_id=chat)[3].params["text"]
-    # The FAQ has no French answer: a note in French (tu, on Telegram), then English.
-    assert answer.startswith("Cette réponse n'est pas encore disponible en français")
-    assert "tracking" in answer.lower()
-    with sqlite3.connect(bot.workdir / "var" / "frontline.db") as db:
-        rows_ = db.execute(
-            "SELECT entry_id, language, channel FROM missing_translations WHERE language='fr'"
-        ).fetchall()
-    assert ("track-order", "fr", "telegram") in rows_
+    # Written in French, in the casual register Telegram uses (tu, not vous).
+    assert "suivi" in answer.lower() and "pas encore disponible" not in answer
+    assert " tu " in f" {answer.lower()} " or "ta commande" in answer.lower()
+    assert " vous " not in f" {answer.lower()} "
 
 
 def test_telegram_a_clear_switch_gets_the_casual_register(

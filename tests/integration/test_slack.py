@@ -258,7 +258,7 @@ def test_a_clarification_offers_buttons_and_a_click_answers_once(
     offered = buttons_of(question)
     assert question.params["text"]  # the fallback for notifications
     assert any('"change-order-address"' in button["value"] for button in offered)
-    assert offered[-1]["value"] == "/request_human"
+    assert offered[-1]["value"] == "/faq_none"  # "None of these"
     assert all(len(button["text"]["text"]) <= 75 for button in offered)
 
     choice = next(button for button in offered if '"change-order-address"' in button["value"])
@@ -282,6 +282,20 @@ def test_a_clarification_offers_buttons_and_a_click_answers_once(
     clicked = user_events(bot, f"slack-{TEAM_ID}-{user}", count=2)[-1]
     assert clicked["text"] == choice["value"]
     assert clicked["metadata"]["button_title"] == choice["text"]["text"]
+
+
+def test_a_handoff_closes_the_buttons_shown_before_it(
+    bot: BotServers, slack_api: FakeSlack
+) -> None:
+    user, channel = new_customer(slack_api), unique("D")
+    send(bot, event(user=user, channel=channel, text="I need to change the address"))
+    [question] = slack_api.wait_for("chat.postMessage", channel=channel)
+    assert buttons_of(question)
+    send(bot, event(user=user, channel=channel, text="I want to talk to a person"))
+    [update] = slack_api.wait_for("chat.update", channel=channel, ts=slack_api.ts_of(question))
+    assert all(block["type"] != "actions" for block in update.params["blocks"])
+    notice = slack_api.wait_for("chat.postMessage", count=2, channel=channel)[1]
+    assert "someone from our team" in notice.params["text"]
 
 
 def test_own_messages_edits_and_channel_chatter_are_ignored(

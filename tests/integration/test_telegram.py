@@ -235,6 +235,21 @@ def test_a_clarification_click_is_answered_and_its_keyboard_removed(
     assert edits and not edits[0].params.get("reply_markup")
 
 
+def test_a_handoff_takes_the_keyboards_shown_before_it_away(
+    bot: BotServers, telegram_api: FakeTelegram
+) -> None:
+    chat = new_chat()
+    say(bot, chat, "I need to change the address")
+    offer = telegram_api.wait_for("sendMessage", chat_id=chat)[0]
+    assert offer.params["reply_markup"]["inline_keyboard"]
+    assert not telegram_api.calls_to("editMessageReplyMarkup", chat_id=chat)
+    say(bot, chat, "I want to talk to a person")
+    notice = telegram_api.wait_for("sendMessage", 2, chat_id=chat)[1]
+    assert "someone from our team" in notice.params["text"]
+    [edit] = telegram_api.calls_to("editMessageReplyMarkup", chat_id=chat)
+    assert not edit.params.get("reply_markup")
+
+
 def test_a_long_answer_is_split_into_short_messages_without_breaking_markup(
     bot: BotServers, telegram_api: FakeTelegram
 ) -> None:

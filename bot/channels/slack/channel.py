@@ -31,11 +31,12 @@ from bot.channels.slack.profiles import SlackProfiles
 from bot.channels.slack.socket_mode import SocketModeConnection
 from bot.channels.slack.turns import SlackTurns
 from bot.channels.texts import language_of
-from bot.channels.wiring import channel_stores, database_sessions
+from bot.channels.wiring import button_messages, channel_stores, database_sessions
 from bot.handoff.ports import AgentDesk
 from bot.settings import Settings, get_settings
 from bot.store.addresses import AddressBook
 from bot.store.deliveries import DeliveryLog
+from bot.store.open_buttons import ButtonMessages
 from bot.store.tickets import Tickets
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class SlackInput(ChannelBase, InputChannel):
             addresses=addresses,
             profiles=SlackProfiles(client=client),
             tickets=tickets,
+            buttons=button_messages(settings),
         )
 
     def __init__(
@@ -89,8 +91,10 @@ class SlackInput(ChannelBase, InputChannel):
         addresses: AddressBook,
         profiles: SlackProfiles,
         tickets: Tickets | None = None,
+        buttons: ButtonMessages | None = None,
     ) -> None:
         super().__init__(deliveries=deliveries, addresses=addresses)
+        self.buttons = buttons
         self.config = config
         self.client = client
         self.profiles = profiles
@@ -133,6 +137,7 @@ class SlackInput(ChannelBase, InputChannel):
             on_new_message=on_new_message,
             languages=self.config.languages,
             default_language=self.config.default_language,
+            buttons=self.buttons,
         )
         app = build_bolt_app(
             client=self.client,

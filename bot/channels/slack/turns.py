@@ -21,6 +21,7 @@ from bot.channels.slack.events import BotIdentity, Inbound, read_event
 from bot.channels.slack.output import Destination, SlackOutput
 from bot.channels.slack.profiles import SlackProfiles
 from bot.channels.texts import language_of, system_text
+from bot.store.open_buttons import ButtonMessages
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ class SlackTurns:
         on_new_message: Rasa's entry point for a customer message.
         languages: Supported languages, for the channel's own texts.
         default_language: The language when the customer's locale is not supported.
+        buttons: Where messages with buttons are remembered, to close at a handoff.
     """
 
     def __init__(
@@ -46,8 +48,10 @@ class SlackTurns:
         on_new_message: OnNewMessage,
         languages: tuple[str, ...],
         default_language: str,
+        buttons: ButtonMessages | None = None,
     ) -> None:
         self._channel = channel
+        self._buttons = buttons
         self._client = client
         self._profiles = profiles
         self._on_new_message = on_new_message
@@ -121,6 +125,7 @@ class SlackTurns:
         return SlackOutput(
             client=self._client,
             destination=Destination(address=inbound.address, language=language),
+            buttons=self._buttons,
         )
 
 

@@ -29,10 +29,11 @@ from bot.channels.telegram.output import StoredChatOutput, TelegramOutput
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.updates import Inbound, read_update
 from bot.channels.texts import language_of, system_text
-from bot.channels.wiring import channel_stores, payload_store
+from bot.channels.wiring import button_messages, channel_stores, payload_store
 from bot.settings import Settings, get_settings, require
 from bot.store.addresses import AddressBook
 from bot.store.deliveries import DeliveryLog
+from bot.store.open_buttons import ButtonMessages
 from bot.store.payloads import PayloadStore
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ class TelegramInput(ChannelBase, InputChannel):
             deliveries=deliveries,
             addresses=addresses,
             payloads=payload_store(settings),
+            buttons=button_messages(settings),
         )
 
     def __init__(
@@ -85,8 +87,10 @@ class TelegramInput(ChannelBase, InputChannel):
         deliveries: DeliveryLog,
         addresses: AddressBook,
         payloads: PayloadStore,
+        buttons: ButtonMessages | None = None,
     ) -> None:
         super().__init__(deliveries=deliveries, addresses=addresses)
+        self._buttons = buttons
         self.bot = bot
         self.sender = TelegramSender(bot=bot)
         self._settings = settings
@@ -231,4 +235,5 @@ class TelegramInput(ChannelBase, InputChannel):
             chat_id=inbound.chat_id,
             chat_type=inbound.chat_type,
             shorten=self._shorten,
+            buttons=self._buttons,
         )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.channels.base import FrontlineOutput, Outgoing
+from bot.channels.base import FrontlineOutput, Outgoing, run_isolated
 from bot.channels.telegram.render import render
 from bot.channels.telegram.sender import TelegramSender
 from bot.store.addresses import AddressBook
+from bot.store.open_buttons import ButtonMessages
 
 
 class TelegramOutput(FrontlineOutput):
@@ -18,11 +19,13 @@ class TelegramOutput(FrontlineOutput):
         chat_id: int,
         chat_type: str,
         shorten: Callable[[str], str],
+        buttons: ButtonMessages | None = None,
     ) -> None:
         self._sender = sender
         self._chat_id = chat_id
         self._chat_type = chat_type
         self._shorten = shorten
+        self._buttons = buttons
 
     @classmethod
     def name(cls) -> str:
@@ -30,7 +33,23 @@ class TelegramOutput(FrontlineOutput):
 
     async def send(self, recipient_id: str, message: Outgoing) -> None:
         for part in render(message, shorten=self._shorten):
-            await self._sender.deliver(self._chat_id, self._chat_type, part)
+            sent = await self._sender.deliver(self._chat_id, self._chat_type, part)
+            if sent is not None and part.keyboard is not None and self._buttons is not None:
+                ref = {"chat_id": self._chat_id, "message_id": sent.message_id}
+                self._buttons.remember(recipient_id, channel="telegram", ref=ref)
+
+    async def disable_buttons(self, recipient_id: str) -> None:
+        """Take the inline keyboards off the messages that still have them."""
+        if self._buttons is None:
+            return
+        for ref in self._buttons.take(recipient_id, channel="telegram"):
+            await run_isolated(
+                "telegram",
+                "editMessageReplyMarkup",
+                self._sender.bot.edit_message_reply_markup(
+                    chat_id=ref["chat_id"], message_id=ref["message_id"], reply_markup=None
+                ),
+            )
 
 
 class StoredChatOutput(FrontlineOutput):

@@ -57,8 +57,12 @@ class TelegramSender:
         self._sleep = sleep
         self._now = now
 
-    async def deliver(self, chat_id: int, chat_type: str, message: TelegramMessage) -> None:
-        """Send ``message``, waiting out rate limits; raises when Telegram refuses it."""
+    async def deliver(
+        self, chat_id: int, chat_type: str, message: TelegramMessage
+    ) -> Message | None:
+        """Send ``message``, waiting out rate limits; raises when Telegram refuses it.
+
+        Returns the sent message (None when the customer blocked the bot)."""
         scope = "private" if chat_type == "private" else "group"
         now = self._now()
         wait = max(
@@ -70,15 +74,14 @@ class TelegramSender:
         html = True
         for attempt in range(1, self._max_attempts + 1):
             try:
-                await self._call(chat_id, message, html=html)
-                return
+                return await self._call(chat_id, message, html=html)
             except RetryAfter as error:
                 delay = seconds(error.retry_after)
                 log.warning("telegram: 429, retrying in %.1fs (attempt %d)", delay, attempt)
                 await self._sleep(delay)
             except Forbidden:
                 log.info("telegram: chat %s blocked the bot; message dropped", chat_id)
-                return
+                return None
             except BadRequest as error:
                 if not html or "parse" not in str(error).lower():
                     raise
