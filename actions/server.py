@@ -17,8 +17,10 @@ from sanic.response import HTTPResponse
 
 from actions.effects import TurnEffects
 from actions.turn import ActionTurn
+from bot.faq.learning import accept
 from bot.runtime import build_engines
 from bot.settings import Settings
+from bot.store.clicks import ClickLog, LearnedPair
 from bot.store.db import create_database, session_factory
 from bot.store.tickets import Tickets
 from bot.store.translations import TranslationGaps
@@ -31,6 +33,17 @@ def build_action(settings: Settings, *, clock: Callable[[], datetime] | None = N
     """``action_turn`` with its engines loaded and its stores opened."""
     sessions = session_factory(create_database(settings.database_url_or_default))
     tickets = Tickets(sessions=sessions)
+    clicks = ClickLog(sessions=sessions)
+
+    def learn(pair: LearnedPair) -> None:
+        accept(
+            pair,
+            folder=settings.faq_dir,
+            clicks=clicks,
+            default_language=settings.default_language,
+            write=True,
+        )
+
     return ActionTurn(
         engines=build_engines(settings),
         tickets=tickets,
@@ -38,6 +51,9 @@ def build_action(settings: Settings, *, clock: Callable[[], datetime] | None = N
             tickets=tickets,
             gaps=UnansweredLog(sessions=sessions),
             translations=TranslationGaps(sessions=sessions),
+            clicks=clicks,
+            learner=learn,
+            auto_accept=settings.faq_learn_auto_accept,
         ),
         clock=clock or (lambda: datetime.now(timezone.utc)),
     )

@@ -41,7 +41,7 @@ from bot.handoff.cues import cues, load_frustration, load_profanity, unshouted
 from bot.settings import PROJECT_ROOT, Settings
 
 REPORTS = PROJECT_ROOT / "reports"
-PENALTIES = (0.1, 0.3, 1.0, 3.0)
+PENALTIES = (0.01, 0.03, 0.1, 0.3, 1.0)
 ANGER_OFFERS = tuple(round(0.5 + 0.05 * i, 2) for i in range(10))
 THRESHOLDS = tuple(round(0.3 + 0.02 * i, 2) for i in range(35))
 
@@ -91,17 +91,18 @@ def main(argv: Iterable[str] | None = None) -> int:
     settings = Settings()
     rows = service_messages(seed=args.seed)
     splits = {name: [r for r in rows if r.split == name] for name in ("train", "val", "test")}
-    encoder = CachedEncoder(
-        encoder=build_encoder(args.encoder),
-        cache=EmbeddingCache(settings.var_dir / "anger-embeddings.sqlite3"),
+    encoder_cache = EmbeddingCache(settings.var_dir / "anger-embeddings.sqlite3")
+    encoder = CachedEncoder(encoder=build_encoder(args.encoder), cache=encoder_cache)
+    # The anger head reads its own encoder's embeddings (the same ones when it is the same
+    # encoder); its raw probabilities, without frustration words (counted separately).
+    head = AngerHead.load()
+    anger_encoder = (
+        encoder
+        if head.encoder == args.encoder
+        else CachedEncoder(encoder=build_encoder(head.encoder), cache=encoder_cache)
     )
-    head_file = AngerHead.load()
     anger = AngerSignal(
-        head=head_file,
-        encoder=encoder,
-        profanity=load_profanity(),
-        threshold=0.5,
-        frustration=None,
+        head=head, encoder=anger_encoder, profanity=load_profanity(), threshold=0.5
     )
     frustration = load_frustration()
     data = {name: features(part, encoder) for name, part in splits.items()}

@@ -46,12 +46,29 @@ def _parser() -> argparse.ArgumentParser:
     faq = commands.add_parser("faq", help="knowledge base tools").add_subparsers(
         title="faq commands"
     )
-    check = faq.add_parser("check", help="validate data/faq/ and list every problem")
+    check = faq.add_parser(
+        "check", help="validate data/faq/, list every problem, and say what to expect of it"
+    )
     check.add_argument("folder", nargs="?", type=Path, help="default: FRONTLINE_FAQ_DIR")
+    check.add_argument(
+        "--no-calibration",
+        action="store_true",
+        help="validate only (no models: skip the expected answer rate and precision)",
+    )
     check.set_defaults(handler=_faq_check)
     gaps = faq.add_parser("gaps", help="questions the bot could not answer, most asked first")
     gaps.add_argument("--limit", type=int, default=50)
     gaps.set_defaults(handler=_faq_gaps)
+    learn = faq.add_parser(
+        "learn",
+        help="what customers picked when the bot asked which entry they meant: accept as variants",
+    )
+    learn.add_argument("--accept", type=int, help="accept this pair (the id in the list)")
+    learn.add_argument("--dismiss", type=int, help="dismiss this pair")
+    learn.add_argument(
+        "--write", action="store_true", help="with --accept: write the variant into data/faq/"
+    )
+    learn.set_defaults(handler=_faq_learn)
     try_ = faq.add_parser(
         "try", help="show exactly what a customer would get for a message, on a channel"
     )
@@ -173,6 +190,12 @@ def _faq_check(args: argparse.Namespace) -> int:
         return 1
     languages = sorted({lang for entry in kb.entries.values() for lang in entry.answer})
     print(f"{folder}: {len(kb)} entries, answers in {', '.join(languages)}. No problems found.")
+    if args.no_calibration:
+        return 0
+    from bot.faq.calibrate import describe
+
+    for line in describe(settings.copy(update={"faq_dir": folder})):
+        print(line)
     return 0
 
 
@@ -192,6 +215,54 @@ def _faq_gaps(args: argparse.Namespace) -> int:
         print("\nAnswers customers needed in a language they are not written in yet:")
     for item in missing:
         print(f"{item.times:>4}x  {item.entry_id} in {item.language}")
+    return 0
+
+
+def _faq_learn(args: argparse.Namespace) -> int:
+    from bot.faq.editor import VariantError
+    from bot.faq.learning import accept
+    from bot.store.clicks import ClickLog
+    from bot.store.db import create_database, session_factory
+
+    settings = get_settings()
+    clicks = ClickLog(sessions=session_factory(create_database(settings.database_url_or_default)))
+    if args.dismiss is not None:
+        try:
+            clicks.mark(args.dismiss, "dismissed")
+        except LookupError as error:
+            print(f"ERROR   {error}", file=sys.stderr)
+            return 1
+        print(f"pair {args.dismiss} dismissed")
+        return 0
+    if args.accept is not None:
+        pair = clicks.get(args.accept)
+        if pair is None:
+            print(f"ERROR   no new pair {args.accept} (see `frontline faq learn`)", file=sys.stderr)
+            return 1
+        try:
+            path = accept(
+                pair,
+                folder=settings.faq_dir,
+                clicks=clicks,
+                default_language=settings.default_language,
+                write=args.write,
+            )
+        except VariantError as error:
+            print(f"ERROR   {error}", file=sys.stderr)
+            return 1
+        verb = "added to" if args.write else "would go to (add --write to write it)"
+        print(f'[{pair.language}] "{pair.text}" -> {pair.entry_id}: {verb} {path}')
+        return 0
+    pairs = clicks.pairs()
+    if not pairs:
+        print("No clicks to learn from yet.")
+    for pair in pairs:
+        print(
+            f"{pair.id:>5}  {pair.customers} customer(s), {pair.times}x  [{pair.language}] "
+            f'"{pair.text}" -> {pair.entry_id}'
+        )
+    if pairs:
+        print("\nAccept one with: frontline faq learn --accept ID --write")
     return 0
 
 

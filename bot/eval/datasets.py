@@ -21,7 +21,7 @@ import json
 import random
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -59,12 +59,14 @@ class EvalSet:
         queries: Customer queries; the label is an entry id or ``"oos"``.
         calibration: Held-out queries for choosing thresholds; never taken from a test split
             and disjoint from ``kb``. May be empty.
+        answers: Answer texts by label, where the dataset has them (answer matching).
     """
 
     name: str
     kb: list[LabelledText]
     queries: list[LabelledText]
     calibration: list[LabelledText]
+    answers: dict[str, str] = field(default_factory=dict)
 
     @property
     def kb_labels(self) -> list[str]:
@@ -557,6 +559,37 @@ def xsid(root: Path, lang: str, unknown_as_oos: bool = True) -> EvalSet:
     )
 
 
+# --------------------------------------------------------------------------- StackFAQ
+
+
+def stackfaq(root: Path) -> EvalSet:
+    """StackFAQ (Karan and Šnajder 2018): 125 StackExchange threads as FAQ entries.
+
+    The knowledge base is one question per entry (the thread's title) with its top answer,
+    as a company's FAQ often is; the queries are the paraphrases people wrote of each
+    question (``*`` placeholders dropped). There is no calibration split: the thresholds
+    come from the knowledge base itself.
+    """
+    data = json.loads((Path(root) / "stackfaq" / "stackExchange-FAQ.json").read_text("utf-8"))
+    kb: list[LabelledText] = []
+    queries: list[LabelledText] = []
+    answers: dict[str, str] = {}
+    for number, pair in enumerate(data["root"]["qapair"]):
+        label = f"stackfaq-{number:03d}"
+        kb.append(LabelledText(_clean(pair["question"]), label))
+        given = pair.get("answer") or []
+        given = [given] if isinstance(given, str) else given
+        answers[label] = _clean(next((a for a in given if a), ""))
+        rephrasings = pair.get("rephr") or []
+        rephrasings = [rephrasings] if isinstance(rephrasings, str) else rephrasings
+        queries += [
+            LabelledText(_clean(text), label)
+            for text in rephrasings
+            if text and text.strip() not in ("", "*")
+        ]
+    return EvalSet(name="stackfaq", kb=kb, queries=queries, calibration=[], answers=answers)
+
+
 # --------------------------------------------------------------------------- registry
 
 LOADERS: dict[str, Callable[..., EvalSet]] = {
@@ -565,6 +598,7 @@ LOADERS: dict[str, Callable[..., EvalSet]] = {
     "clinc150": clinc150,
     "arbanking77": arbanking77,
     "xsid": xsid,
+    "stackfaq": stackfaq,
 }
 """The loaders by name; each takes the datasets folder first."""
 

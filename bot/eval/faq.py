@@ -12,7 +12,7 @@ import os
 import resource
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
@@ -31,6 +31,7 @@ from bot.eval.metrics import (
     sweep,
     thresholds_dict,
 )
+from bot.faq.calibrate import Calibration, calibrate, load_offtopic
 from bot.faq.encoders.base import Encoder
 from bot.faq.index import FaqIndex, Scoring, build_index
 from bot.faq.matcher import Thresholds, decide
@@ -159,8 +160,11 @@ class MemoEncoder:
         return np.vstack([self._memo[(role, text)] for text in texts]).astype(np.float32)
 
 
-def knowledge_base(rows: Sequence[LabelledText]) -> KnowledgeBase:
-    """One FAQ entry per label: the first text is its question, the others its variants.
+def knowledge_base(
+    rows: Sequence[LabelledText], answers: Mapping[str, str] | None = None
+) -> KnowledgeBase:
+    """One FAQ entry per label: the first text is its question, the others its variants;
+    its answer is ``answers[label]`` when given (answer matching reads it), else the label.
 
     The ``"en"`` key is only a container; the texts may be in any language.
     """
@@ -172,7 +176,7 @@ def knowledge_base(rows: Sequence[LabelledText]) -> KnowledgeBase:
         label: FaqEntry(
             id=label,
             question={"en": group[0]},
-            answer={"en": label},
+            answer={"en": (answers or {}).get(label) or label},
             tags=("eval",),
             owner="eval",
             last_reviewed=today,
@@ -184,8 +188,8 @@ def knowledge_base(rows: Sequence[LabelledText]) -> KnowledgeBase:
     return KnowledgeBase(entries)
 
 
-def _ranking(gold: str, index: FaqIndex, vector: np.ndarray) -> Ranking:
-    hits = index.search(vector, RANK_DEPTH)
+def _ranking(gold: str, index: FaqIndex, vector: np.ndarray, text: str) -> Ranking:
+    hits = index.search(vector, RANK_DEPTH, text=text)
     return Ranking(gold, tuple(h.entry_id for h in hits), tuple(h.score for h in hits))
 
 
@@ -197,7 +201,7 @@ def _batch_rankings(
         chunk = rows[start : start + BATCH]
         vectors = encoder.encode_queries([row.text for row in chunk])
         pairs = zip(chunk, vectors, strict=True)
-        rankings.extend(_ranking(row.label, index, vector) for row, vector in pairs)
+        rankings.extend(_ranking(row.label, index, vector, row.text) for row, vector in pairs)
     return rankings
 
 
@@ -213,13 +217,14 @@ def timed_rankings(
         The rankings and the per-query wall times in seconds, in order.
     """
     if rows:
-        decide(index.search(encoder.encode_queries([rows[0].text])[0], RANK_DEPTH), thresholds)
+        first = encoder.encode_queries([rows[0].text])[0]
+        decide(index.search(first, RANK_DEPTH, text=rows[0].text), thresholds)
     rankings: list[Ranking] = []
     seconds: list[float] = []
     for row in rows:
         started = time.perf_counter()
         vector = encoder.encode_queries([row.text])[0]
-        hits = index.search(vector, RANK_DEPTH)
+        hits = index.search(vector, RANK_DEPTH, text=row.text)
         decide(hits, thresholds)
         seconds.append(time.perf_counter() - started)
         rankings.append(
@@ -233,9 +238,10 @@ def evaluate_faq(
     queries: list[LabelledText],
     *,
     encoder: Encoder,
-    thresholds: Thresholds,
+    thresholds: Thresholds | None,
     scoring: Scoring | None = None,
     calibration: list[LabelledText] | None = None,
+    answers: Mapping[str, str] | None = None,
     timing_encoder: Encoder | None = None,
     target_precision: float = 0.9,
     target_accuracy: float | None = None,
@@ -253,11 +259,13 @@ def evaluate_faq(
         kb: Knowledge-base variants; each label becomes one FAQ entry.
         queries: The test queries; label ``"oos"`` for out-of-scope.
         encoder: Embeds the knowledge base and the batch-encoded queries.
-        thresholds: The thresholds the top-level answer metrics are computed at.
+        thresholds: The thresholds the top-level answer metrics are computed at; None to
+            calibrate them on the knowledge base itself, as the running bot does.
         scoring: How entries are ranked (the settings' scoring in the CLI).
         calibration: Held-out queries (never test data); when given, thresholds are chosen
             on them and the test metrics at those thresholds are reported under
             ``calibrated`` (and ``at_accuracy_target``).
+        answers: Answer texts by label (the ``answer`` column), for answer matching.
         timing_encoder: Encodes the timed queries; defaults to ``encoder``. Pass the raw
             encoder when ``encoder`` is a :class:`MemoEncoder`.
         target_precision: Answered precision to reach on calibration.
@@ -276,11 +284,18 @@ def evaluate_faq(
     """
     timing_encoder = timing_encoder or encoder
     rss_before = peak_rss_mb()
-    entries = knowledge_base(kb)
+    entries = knowledge_base(kb, answers)
     started = time.perf_counter()
     with threads(batch_threads):
         index = build_index(entries, encoder=encoder, scoring=scoring)
     index_build_s = time.perf_counter() - started
+    kb_calibration = None
+    if thresholds is None:
+        started = time.perf_counter()
+        with threads(batch_threads):
+            kb_calibration = kb_thresholds(index, encoder=encoder, scoring=scoring or Scoring())
+        thresholds = kb_calibration.thresholds
+        log.info("calibrated on the knowledge base in %.1f s", time.perf_counter() - started)
     log.info("indexed %d variants of %d entries in %.1f s", len(kb), len(entries), index_build_s)
 
     timed = set(sample_indices(len(queries), latency_sample, seed))
@@ -318,6 +333,15 @@ def evaluate_faq(
         "batch_threads": batch_threads,
         "sweep": [point.as_dict() for point in sweep(rankings, thresholds)],
     }
+    if kb_calibration is not None:
+        result["kb_calibration"] = {
+            "expected_answer_rate": kb_calibration.answer_rate,
+            "expected_precision": kb_calibration.precision,
+            "expected_oos_recall": kb_calibration.oos_recall,
+            "positives": kb_calibration.positives,
+            "negatives": kb_calibration.negatives,
+            "reached": kb_calibration.reached,
+        }
     if calibration:
         with threads(batch_threads):
             cal_ranks = _batch_rankings(calibration, index, encoder)
@@ -334,6 +358,23 @@ def evaluate_faq(
     result["peak_rss_mb"] = round(peak_rss_mb(), 1)
     result["rss_delta_mb"] = round(peak_rss_mb() - rss_before, 1)
     return result
+
+
+def kb_thresholds(index: FaqIndex, *, encoder: Encoder, scoring: Scoring) -> Calibration:
+    """The thresholds a knowledge base calibrates itself (:mod:`bot.faq.calibrate`), at the
+    default targets; the cautious fallback if it is too small to calibrate."""
+    texts = load_offtopic()
+    found = calibrate(
+        index,
+        encoder=encoder,
+        scoring=scoring,
+        offtopic=encoder.encode_queries(texts),
+        offtopic_texts=texts,
+    )
+    if found is None:
+        fallback = Thresholds(answer=1.0, margin=0.2, clarify=0.8)
+        return Calibration(fallback, 0.0, 0.0, 0.0, 0, 0, reached=False)
+    return found
 
 
 def demo_latency(

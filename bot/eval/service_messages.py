@@ -1,9 +1,9 @@
 """Our own labelled customer-service messages (``bench/service-messages/<lang>.csv``):
 complaints said calmly, and calm requests that use the same loaded words (cancel, refund,
-stornieren, annuler...). Six languages, 120 of each label per language.
+stornieren, annuler...). Six languages, 270 of each label per language.
 
 Each (language, label) group is shuffled with a fixed seed and cut into train (40%),
-validation (18%) and test (42%, so at least 50 calm messages per language). The anger
+validation (18%) and test (42%: 113 calm messages per language). The anger
 and complaint heads train on the first, choose thresholds on the second and are
 reported on the third.
 """

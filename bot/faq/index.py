@@ -1,7 +1,9 @@
-"""A cosine index over every phrasing of every entry, with a linear head on top."""
+"""A cosine index over every phrasing of every entry, with a linear head on top, and the
+lexical and answer-text scores that join it (each weighted by :class:`Scoring`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -9,7 +11,8 @@ import numpy as np
 
 from bot.faq.encoders.base import Encoder
 from bot.faq.head import RidgeHead, fit_ridge_head
-from bot.faq.schema import KnowledgeBase
+from bot.faq.lexical import LexicalIndex
+from bot.faq.schema import FaqEntry, KnowledgeBase
 
 
 @dataclass(frozen=True)
@@ -33,13 +36,18 @@ class Hit:
 
 @dataclass(frozen=True)
 class Scoring:
-    """How entries are ranked: nearest phrasing plus ``head_weight`` times a ridge head.
+    """How entries are ranked: the nearest phrasing's cosine, plus ``head_weight`` times a
+    ridge head, plus ``lexical_weight`` times BM25 (0–1), plus, for entries with at most
+    ``answer_for`` phrasings, ``answer_weight`` times the cosine with the answer text.
 
-    ``head_weight=0`` is plain nearest-neighbour matching.
+    ``head_weight=0`` and the other weights at 0 is plain nearest-neighbour matching.
     """
 
     head_weight: float = 0.5
     ridge: float = 0.1
+    lexical_weight: float = 0.0
+    answer_weight: float = 0.0
+    answer_for: int = 2
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,9 @@ class FaqIndex:
     embedded: int = 0
     head: RidgeHead | None = None
     head_weight: float = 0.0
+    lexical: LexicalIndex | None = None
+    lexical_weight: float = 0.0
+    answers: np.ndarray | None = None  # per entry: the answer's vector times its weight
 
     def __len__(self) -> int:
         return len(self.entry_ids)
@@ -68,16 +79,15 @@ class FaqIndex:
         """Each phrasing's vector, so that a rebuild can reuse unchanged ones."""
         return {text: self.vectors[row] for row, (_, text) in enumerate(self.phrasings)}
 
-    def search(self, query: np.ndarray, k: int = 5) -> list[Hit]:
-        """The ``k`` best entries for one unit query vector, best first."""
+    def search(self, query: np.ndarray, k: int = 5, *, text: str | None = None) -> list[Hit]:
+        """The ``k`` best entries for one unit query vector (and its text, for the lexical
+        score), best first."""
         if not self.entry_ids:
             return []
         query = query.astype(np.float32).reshape(-1)
         similarities = self.vectors @ query
         best_per_entry = np.maximum.reduceat(similarities, self.starts)
-        scores = best_per_entry
-        if self.head is not None and self.head_weight:
-            scores = best_per_entry + self.head_weight * self.head.scores(query)
+        scores = self.scores(query, best_per_entry, text)
         k = min(k, len(self.entry_ids))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
@@ -98,6 +108,25 @@ class FaqIndex:
             )
         return hits
 
+    def scores(self, query: np.ndarray, nearest: np.ndarray, text: str | None) -> np.ndarray:
+        """Every entry's ranking score, from its nearest phrasing's cosine ``nearest``."""
+        scores = nearest
+        if self.head is not None and self.head_weight:
+            scores = scores + self.head_weight * self.head.scores(query)
+        if self.lexical is not None and self.lexical_weight and text:
+            scores = scores + self.lexical_weight * self.lexical.scores(text)
+        if self.answers is not None:
+            scores = scores + self.answers @ query
+        return np.asarray(scores, dtype=np.float32)
+
+
+def answer_text(entry: FaqEntry, language: str) -> str:
+    """The answer as plain text for matching: markup and placeholders left out."""
+    text = entry.answer.get(language) or next(iter(entry.answer.values()), "")
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [label](url) -> label
+    text = re.sub(r"\{\w+ ([^}]*)\}", r"\1", text)  # {money 4.95 EUR} -> 4.95 EUR
+    return text.replace("**", "")[:600]
+
 
 def build_index(
     kb: KnowledgeBase,
@@ -105,6 +134,7 @@ def build_index(
     encoder: Encoder,
     previous: FaqIndex | None = None,
     scoring: Scoring | None = None,
+    default_language: str = "en",
 ) -> FaqIndex:
     """Embed every phrasing of ``kb``, reusing ``previous`` vectors for unchanged text.
 
@@ -135,6 +165,19 @@ def build_index(
         if scoring.head_weight
         else None
     )
+    entries = list(kb.entries.values())
+    lexical = (
+        LexicalIndex.build([[text for _, text in dict.fromkeys(e.phrasings())] for e in entries])
+        if scoring.lexical_weight
+        else None
+    )
+    answers = None
+    sparse = [i for i, e in enumerate(entries) if len(set(e.phrasings())) <= scoring.answer_for]
+    if scoring.answer_weight and sparse:
+        written = [answer_text(entries[i], default_language) for i in sparse]
+        encoded = encoder.encode_documents(written)
+        answers = np.zeros((len(entries), vectors.shape[1]), dtype=np.float32)
+        answers[sparse] = scoring.answer_weight * encoded
     return FaqIndex(
         kb=kb,
         encoder_name=encoder.name,
@@ -145,4 +188,7 @@ def build_index(
         embedded=len(missing),
         head=head,
         head_weight=scoring.head_weight if head is not None else 0.0,
+        lexical=lexical,
+        lexical_weight=scoring.lexical_weight if lexical is not None else 0.0,
+        answers=answers,
     )

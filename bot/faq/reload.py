@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from bot.faq.calibrate import Calibration
 from bot.faq.encoders.base import Encoder
 from bot.faq.index import FaqIndex, Scoring, build_index
 from bot.faq.loader import duplicate_error, faq_files, parse_file
@@ -46,6 +47,7 @@ class HotReloader:
         interval: seconds between checks when running in the background.
         scoring: how entries are ranked (the ridge head's weight and penalty).
         today: the date used to reject ``last_reviewed`` dates in the future.
+        calibrator: chooses the thresholds for each new index (:mod:`bot.faq.calibrate`).
     """
 
     def __init__(
@@ -57,6 +59,7 @@ class HotReloader:
         interval: float = 0.5,
         scoring: Scoring | None = None,
         today: Callable[[], date] = date.today,
+        calibrator: Callable[[FaqIndex], Calibration | None] | None = None,
     ) -> None:
         self._folder = folder
         self._encoder = encoder
@@ -73,6 +76,8 @@ class HotReloader:
         self._reload_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._calibrator = calibrator
+        self.calibration: Calibration | None = None
         self.last_report: ReloadReport | None = None
 
     @property
@@ -152,8 +157,15 @@ class HotReloader:
             return self.last_report
         kb = KnowledgeBase({e.id: e for name in sorted(self._good) for e in self._good[name]})
         self._index = build_index(
-            kb, encoder=self._encoder, previous=self._index, scoring=self._scoring
+            kb,
+            encoder=self._encoder,
+            previous=self._index,
+            scoring=self._scoring,
+            default_language=self._default_language,
         )
+        # The new content is live now; the thresholds for it follow a moment later.
+        if self._calibrator is not None:
+            self.calibration = self._calibrator(self._index) or self.calibration
         report = ReloadReport(
             changed_files=tuple(sorted(set(updates) | set(accepted)) + removed),
             errors=tuple(errors),

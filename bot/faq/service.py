@@ -22,22 +22,41 @@ class FaqService:
     """Answers questions from the live knowledge base.
 
     Args:
-        reloader: owns the live index (and keeps it up to date).
+        reloader: owns the live index (and keeps it up to date, thresholds too).
         encoder: embeds the customer's question.
-        thresholds: when to answer, clarify or admit there is no answer.
+        thresholds: fixed thresholds (set by the operator); None to use those the
+            knowledge base calibrates itself (``fallback`` until the first calibration).
+        fallback: thresholds while no calibration exists (a knowledge base too small).
     """
 
-    def __init__(self, *, reloader: HotReloader, encoder: Encoder, thresholds: Thresholds) -> None:
+    def __init__(
+        self,
+        *,
+        reloader: HotReloader,
+        encoder: Encoder,
+        thresholds: Thresholds | None,
+        fallback: Thresholds,
+    ) -> None:
         self._reloader = reloader
         self._encoder = encoder
-        self.thresholds = thresholds
+        self._fixed = thresholds
+        self._fallback = fallback
+
+    @property
+    def thresholds(self) -> Thresholds:
+        """The operator's thresholds, else the knowledge base's own."""
+        if self._fixed is not None:
+            return self._fixed
+        calibration = self._reloader.calibration
+        return calibration.thresholds if calibration is not None else self._fallback
 
     def ask(self, text: str) -> FaqResult:
         """Match ``text`` against every phrasing and decide what to do."""
         index = self._reloader.index
+        thresholds = self.thresholds
         query = self._encoder.encode_queries([text])[0]
-        hits = index.search(query, k=max(self.thresholds.max_choices, 2))
-        decision = decide(hits, self.thresholds)
+        hits = index.search(query, k=max(thresholds.max_choices, 2), text=text)
+        decision = decide(hits, thresholds)
         return FaqResult(decision, tuple(index.kb[hit.entry_id] for hit in decision.hits))
 
     def entry(self, entry_id: str) -> FaqEntry | None:

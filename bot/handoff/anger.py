@@ -9,7 +9,7 @@ stored in the same file.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -123,22 +123,25 @@ class AngerSignal:
         self._frustration = frustration
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, encoder: Encoder | None = None) -> AngerSignal:
+    def from_settings(
+        cls, settings: Settings, *, encoders: Mapping[str, Encoder] | None = None
+    ) -> AngerSignal:
         """The committed head with the encoder it was trained on, at the ``anger.offer``
         threshold of the escalation file.
 
         Args:
             settings: Where the escalation file is.
-            encoder: The FAQ's encoder, shared when it is the one the head was trained on.
+            encoders: Encoders already loaded, by spec (the FAQ's components): the head's
+                own is shared rather than loaded twice.
         """
         from bot.faq.encoders import build_encoder
         from bot.handoff.config import load_policy
 
         head = AngerHead.load(HEAD_FILE)
-        same = encoder is not None and settings.encoder == head.encoder
+        shared = (encoders or {}).get(head.encoder)
         return cls(
             head=head,
-            encoder=encoder if same and encoder is not None else build_encoder(head.encoder),
+            encoder=shared if shared is not None else build_encoder(head.encoder),
             profanity=load_profanity(),
             threshold=load_policy(settings.escalation_file).anger_offer,
             frustration=load_frustration(),

@@ -9,7 +9,7 @@ refund, stornieren, annuler...) so that those alone never read as a complaint.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -31,22 +31,21 @@ class ComplaintSignal:
 
     @classmethod
     def load(
-        cls, *, spec: str, encoder: Encoder | None = None, path: Path = HEAD_FILE
+        cls, *, encoders: Mapping[str, Encoder] | None = None, path: Path = HEAD_FILE
     ) -> ComplaintSignal:
         """The committed head with the encoder it was trained on.
 
         Args:
-            spec: The FAQ's encoder spec (``FRONTLINE_ENCODER``).
-            encoder: The FAQ's encoder, shared when it is the one the head reads.
+            encoders: Encoders already loaded, by spec: the head's own is shared.
             path: The head file.
         """
         from bot.faq.encoders import build_encoder
 
         head = AngerHead.load(path)
-        same = encoder is not None and spec == head.encoder
+        shared = (encoders or {}).get(head.encoder)
         return cls(
             head=head,
-            encoder=encoder if same and encoder is not None else build_encoder(head.encoder),
+            encoder=shared if shared is not None else build_encoder(head.encoder),
             profanity=load_profanity(),
         )
 

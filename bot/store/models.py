@@ -169,3 +169,18 @@ class OpenButtons(Base):  # type: ignore[misc,valid-type]
     channel = Column(String(32), nullable=False)
     ref = Column(JSON, nullable=False)
     sent_at = Column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class ClickPair(Base):  # type: ignore[misc,valid-type]
+    """A customer asked something, the bot asked which entry was meant, they picked one."""
+
+    __tablename__ = "click_pairs"
+
+    id = Column(Integer, primary_key=True)
+    clicked_at = Column(UtcDateTime, nullable=False, default=utcnow, index=True)
+    text = Column(Text, nullable=False)
+    text_key = Column(String(255), nullable=False, index=True)
+    language = Column(String(16), nullable=False)
+    entry_id = Column(String(255), nullable=False)
+    conversation = Column(String(64), nullable=False)  # a hash: counts customers, names none
+    status = Column(String(16), nullable=False, default="new")  # new, accepted, dismissed

@@ -39,8 +39,18 @@ class Found:
     verdict: str | None = None
 
 
-def find(reading: Reading, text: str, *, engines: TurnEngines) -> Found:
-    """Consult the FAQ (or not) for what the message asks."""
+FOLLOW_UP_WORDS = 10  # a follow-up is short: "and how long does it take to get there?"
+
+
+def find(
+    reading: Reading, text: str, *, engines: TurnEngines, before: str | None = None
+) -> Found:
+    """Consult the FAQ (or not) for what the message asks.
+
+    ``before`` is the customer's previous question: a short message the FAQ cannot place
+    on its own ("and how much is it?") is asked again with it ("Do you ship to
+    Switzerland? and how much is it?"), and that answer is taken if it is one.
+    """
     if reading.move is Move.CHOICE:
         entry = engines.faq.entry(reading.entry or "")
         return Found("answer", (entry,)) if entry is not None else Found("gone")
@@ -51,6 +61,14 @@ def find(reading: Reading, text: str, *, engines: TurnEngines) -> Found:
     if reading.move is Move.CHAT:
         return Found("chat", chat=reading.chat)
     result = engines.faq.ask(unshouted(text))
+    if (
+        before
+        and result.decision.outcome is not FaqVerdict.ANSWER
+        and len(text.split()) <= FOLLOW_UP_WORDS
+    ):
+        followed = engines.faq.ask(unshouted(f"{before} {text}"))
+        if followed.decision.outcome is FaqVerdict.ANSWER:
+            result = followed
     verdict = result.decision.outcome
     hits = result.decision.hits
     if verdict is FaqVerdict.ANSWER:

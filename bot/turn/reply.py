@@ -54,6 +54,15 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class Learned:
+    """A customer picked ``entry`` for what they had asked: a variant to suggest to editors."""
+
+    text: str
+    language: str
+    entry: str
+
+
+@dataclass(frozen=True)
 class Trace:
     """How the turn decided, for previews and benchmarks (never shown to customers).
 
@@ -86,6 +95,7 @@ class TurnReply:
         gap: A question to log for editors.
         missing_translation: The entry whose answer was not written in the language.
         rating: A CSAT rating for a closed ticket: (ticket id, 1–5).
+        learned: A clarification's choice, for ``frontline faq learn``.
         trace: How it was decided.
     """
 
@@ -98,4 +108,5 @@ class TurnReply:
     gap: Gap | None = None
     missing_translation: str | None = None
     rating: tuple[str, int] | None = None
+    learned: Learned | None = None
     trace: Trace = field(default_factory=lambda: Trace(move="none"))

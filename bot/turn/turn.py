@@ -23,7 +23,7 @@ from bot.turn.context import TurnContext
 from bot.turn.engines import Mood, TurnEngines
 from bot.turn.outcome import find, remember
 from bot.turn.reading import Move, Reading, read
-from bot.turn.reply import Trace, TurnReply
+from bot.turn.reply import Learned, Trace, TurnReply
 from bot.turn.respond import respond
 from bot.turn.state import ConversationState
 from bot.turn.voice import Voice
@@ -90,7 +90,8 @@ def _conversation(
     *,
     offered: bool,
 ) -> TurnReply:
-    found = find(reading, ctx.text, engines=engines)
+    before = next((r.text for r in reversed(state.records) if r.text), None)
+    found = find(reading, ctx.text, engines=engines, before=before)
     record, mood = None, None
     if reading.move in RECORDED_MOVES:
         mood = _mood(ctx, engines, state)
@@ -111,7 +112,12 @@ def _conversation(
         else Decision(Action.NONE)
     )
     trace = Trace(reading.move.value, found.verdict, found.hits, mood, decision)
-    return respond(ctx, engines, state, voice, found, decision, trace, offered=offered)
+    reply = respond(ctx, engines, state, voice, found, decision, trace, offered=offered)
+    pending = ctx.state.pending
+    if reading.move is Move.CHOICE and pending is not None and reading.entry in pending.choices:
+        learned = Learned(pending.text, pending.language, str(reading.entry))
+        return replace(reply, learned=learned)
+    return reply
 
 
 def _mood(ctx: TurnContext, engines: TurnEngines, state: ConversationState) -> Mood:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from actions.effects import TurnEffects
 from actions.turn import ActionTurn
+from bot.store.clicks import ClickLog
 from bot.store.db import create_database, session_factory
 from bot.store.models import UnansweredQuestion
 from bot.store.tickets import Tickets
@@ -52,6 +53,7 @@ def action(tmp_path: Path) -> tuple[ActionTurn, Tickets, Any]:
         tickets=tickets,
         gaps=UnansweredLog(sessions=sessions),
         translations=TranslationGaps(sessions=sessions),
+        clicks=ClickLog(sessions=sessions),
     )
     turn = ActionTurn(engines=engines(FAQ), tickets=tickets, effects=effects, clock=lambda: OPEN)
     return turn, tickets, sessions
@@ -103,3 +105,20 @@ def test_a_request_opens_a_ticket_pauses_and_closes_earlier_buttons(tmp_path: Pa
     assert ticket is not None and ticket.status == "open"
     assert [r["signal"] for r in ticket.reasons] == ["request"]
     assert [m.author for m in ticket.transcript] == ["bot", "customer"]
+
+
+def test_a_click_on_a_clarification_is_kept_for_editors_redacted(tmp_path: Path) -> None:
+    turn, _, sessions = action(tmp_path)
+    pending = {"text": "I need to change the address, order 4711 0815", "language": "en",
+               "choices": ["change-address", "change-order-address"]}  # fmt: skip
+    click = tracker(
+        '/faq_choose{"faq_id": "change-order-address"}',
+        intent="faq_choose",
+        slots={"pending_choice": pending, "handoff_turns": [{"text": "x", "language": "en"}]},
+    )
+    click.latest_message["entities"] = [{"entity": "faq_id", "value": "change-order-address"}]
+    messages, _ = run(turn, click)
+    assert messages[0]["entry"] == "change-order-address"
+    [pair] = ClickLog(sessions=sessions).pairs()
+    assert (pair.text, pair.entry_id) == ("I need to change the address, order <number>",
+                                          "change-order-address")  # fmt: skip

@@ -34,6 +34,8 @@ ENTRIES = {
     "refund-time": ("When will I get my refund?", "Refunds arrive within **5-10 working days**."),
     "track-order": ("Where is my order?", "Follow the tracking link in your shipping email."),
     "cancel-order": ("How do I cancel an order?", "Open **My orders → Cancel order**."),
+    "international-shipping": ("Do you ship abroad?", "We ship to 30 countries."),
+    "delivery-time": ("How long does delivery take?", "Two to five working days."),
 }
 
 

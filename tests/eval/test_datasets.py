@@ -90,7 +90,9 @@ def test_load_rejects_an_unknown_name(tmp_path: Path) -> None:
 
 
 def test_registry_names() -> None:
-    assert set(LOADERS) == {"banking77", "banking77_oos", "clinc150", "arbanking77", "xsid"}
+    assert set(LOADERS) == {
+        "banking77", "banking77_oos", "clinc150", "arbanking77", "xsid", "stackfaq"
+    }
 
 
 # --------------------------------------------------------------------------- datasets
@@ -193,3 +195,12 @@ def test_every_loader_gives_a_usable_set(name: str, kw: dict[str, object]) -> No
     assert data.kb and data.queries
     assert all(row.text and row.label for row in data.kb + data.queries + data.calibration)
     assert OOS not in data.kb_labels
+
+
+@needs_datasets
+def test_stackfaq_is_one_question_per_entry_with_its_answer() -> None:
+    data = load("stackfaq", DATASETS)
+    assert len(data.kb) == len({row.label for row in data.kb}) == 125
+    assert len(data.queries) > 1200 and not any(q.text == "*" for q in data.queries)
+    assert set(data.answers) == {row.label for row in data.kb}
+    assert {q.label for q in data.queries} <= set(data.answers)

@@ -261,3 +261,29 @@ def test_the_customers_language_is_answered() -> None:
     reply = bot.say("¿dónde está mi pedido ahora mismo?")
     assert reply.language == "es"
     assert "no tengo respuesta" in reply.messages[0].text.lower()
+
+
+def test_a_short_follow_up_is_read_with_the_question_before_it() -> None:
+    swiss = "Do you ship to Switzerland?"
+    follow = "and how long does it take to get there?"
+    bot = Chat(
+        engines(
+            {
+                swiss: ("answer", ["international-shipping"]),
+                f"{swiss} {follow}": ("answer", ["delivery-time"]),
+            }
+        )
+    )
+    assert bot.say(swiss).messages[0].entry == "international-shipping"
+    reply = bot.say(follow)
+    assert kinds(reply) == ["answer"] and reply.messages[0].entry == "delivery-time"
+    assert bot.engines.faq.asked[-2:] == [follow, f"{swiss} {follow}"]
+
+
+def test_a_click_on_a_clarification_teaches_the_pair() -> None:
+    bot = chat()
+    clarified = bot.say(ADDRESS)
+    answer = bot.click(button(clarified, "change-order-address"))
+    assert answer.learned is not None
+    assert (answer.learned.text, answer.learned.entry) == (ADDRESS, "change-order-address")
+    assert bot.click(button(bot.say(ADDRESS), "/faq_none")).learned is None
