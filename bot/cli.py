@@ -69,6 +69,12 @@ def _parser() -> argparse.ArgumentParser:
         "--write", action="store_true", help="with --accept: write the variant into data/faq/"
     )
     learn.set_defaults(handler=_faq_learn)
+    tune = faq.add_parser(
+        "tune",
+        help="fine-tune MiniLM on the knowledge base; kept only if it answers better",
+    )
+    tune.add_argument("--threads", type=int, default=2, help="CPU threads for training")
+    tune.set_defaults(handler=_faq_tune)
     try_ = faq.add_parser(
         "try", help="show exactly what a customer would get for a message, on a channel"
     )
@@ -263,6 +269,33 @@ def _faq_learn(args: argparse.Namespace) -> int:
         )
     if pairs:
         print("\nAccept one with: frontline faq learn --accept ID --write")
+    return 0
+
+
+def _faq_tune(args: argparse.Namespace) -> int:
+    from bot.faq.loader import load_knowledge_base
+    from bot.faq.tuning import tune
+    from bot.runtime import build_encoders
+
+    settings = get_settings()
+    kb = load_knowledge_base(settings.faq_dir, default_language=settings.default_language)
+    base, _ = build_encoders(settings.copy(update={"faq_use_tuned": False}))
+    try:
+        verdict = tune(
+            kb,
+            base=base,
+            scoring=settings.faq_scoring,
+            folder=settings.var_dir / "tuned",
+            default_language=settings.default_language,
+            threads=args.threads,
+        )
+    except ValueError as error:
+        print(f"ERROR   {error}", file=sys.stderr)
+        return 1
+    if verdict.better:
+        print("The tuned model answers better: the bot uses it from its next start.")
+    else:
+        print(f"The tuned model is no better: the bot keeps {verdict.base_encoder}.")
     return 0
 
 

@@ -49,7 +49,7 @@ def preview(
         lines.append(f"--- message {index} of {len(reply.messages)} ({said.kind})")
         lines.append(to_dialect(said.text, profile.markup))
         lines += [f"[ {button['title']} ]" for button in said.buttons]
-    return lines + decision_lines(reply, settings.faq_thresholds)
+    return lines + decision_lines(reply, getattr(engines.faq, "thresholds", None))
 
 
 def decision_lines(reply: TurnReply, thresholds: object) -> list[str]:
@@ -57,9 +57,9 @@ def decision_lines(reply: TurnReply, thresholds: object) -> list[str]:
     trace = reply.trace
     lines = ["", f"# decision: {trace.move}" + (f", FAQ {trace.outcome}" if trace.outcome else "")]
     hits = list(trace.hits)
-    if hits:
-        margin = hits[0].score - hits[1].score if len(hits) > 1 else hits[0].score
-        lines.append(f"# margin {margin:.3f} (thresholds: {thresholds})")
+    lines.append(f"# thresholds: {thresholds}")
+    if len(hits) > 1:
+        lines.append(f"# margin {hits[0].score - hits[1].score:.3f}")
     for hit in hits:
         lines.append(
             f"#   {hit.entry_id:<28} score {hit.score:.3f}  cosine {hit.similarity:.3f}  "

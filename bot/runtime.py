@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
+from bot.faq.background_tune import BackgroundTuner
 from bot.faq.cache import CachedEncoder, EmbeddingCache, RecentQueries
 from bot.faq.calibrate import Calibration, calibrate, load_offtopic
 from bot.faq.encoders import Encoder, build_encoder
@@ -17,6 +19,7 @@ from bot.faq.encoders.combined import CombinedEncoder
 from bot.faq.index import FaqIndex
 from bot.faq.reload import HotReloader
 from bot.faq.service import FaqService
+from bot.faq.tuning import read_verdict
 from bot.handoff.anger import AngerSignal
 from bot.handoff.complaint import ComplaintSignal
 from bot.handoff.config import load_policy
@@ -31,11 +34,12 @@ log = logging.getLogger(__name__)
 
 
 def build_encoders(settings: Settings) -> tuple[Encoder, dict[str, Encoder]]:
-    """The FAQ's encoder and its components by spec.
+    """The FAQ's encoder and the configured ones by spec (the mood signals read those).
 
-    Each component caches document vectors on disk (if enabled) and remembers recent
-    queries, so the FAQ and the mood signals, which read the same message with the same
-    model, embed it once.
+    Each caches document vectors on disk (if enabled) and remembers recent queries, so
+    the FAQ and the mood signals, which read the same message, embed it once. The FAQ's
+    encoder is a model tuned on this knowledge base (``frontline faq tune``) when its
+    verdict says it answers better than the configured one.
     """
     cache = EmbeddingCache(settings.var_dir / "embeddings.sqlite3")
     parts: dict[str, Encoder] = {}
@@ -46,7 +50,41 @@ def build_encoders(settings: Settings) -> tuple[Encoder, dict[str, Encoder]]:
         parts[spec] = RecentQueries(encoder=encoder)
     components = list(parts.values())
     combined = components[0] if len(components) == 1 else CombinedEncoder(components)
-    return combined, {**parts, settings.encoder: combined}
+    model = tuned_model(settings)
+    faq = combined if model is None else tuned_encoder(settings, model, cache=cache)
+    return faq, {**parts, settings.encoder: combined}
+
+
+def tuned_model(settings: Settings) -> str | None:
+    """The folder of the model ``frontline faq tune`` kept, if it answers better."""
+    if not settings.faq_use_tuned:
+        return None
+    verdict = read_verdict(settings.var_dir / "tuned")
+    if verdict is None or not verdict.better or not verdict.model:
+        return None
+    if not Path(verdict.model).is_dir():
+        return None
+    log.info(
+        "FAQ encoder: the model tuned on this knowledge base (top-1 %.1f%% against %.1f%% "
+        "for %s on held-out phrasings)",
+        100 * verdict.tuned_top1,
+        100 * verdict.base_top1,
+        verdict.base_encoder,
+    )
+    return verdict.model
+
+
+def tuned_encoder(
+    settings: Settings, model: str, *, cache: EmbeddingCache | None = None
+) -> Encoder:
+    """A tuned model as the FAQ's encoder (cached like the configured ones)."""
+    from bot.faq.encoders.sentence_transformers import SentenceTransformerEncoder
+
+    encoder: Encoder = SentenceTransformerEncoder(model)
+    if settings.embedding_cache:
+        cache = cache or EmbeddingCache(settings.var_dir / "embeddings.sqlite3")
+        encoder = CachedEncoder(encoder=encoder, cache=cache)
+    return RecentQueries(encoder=encoder)
 
 
 def calibrator_for(
@@ -100,6 +138,16 @@ def build_engines(settings: Settings, *, watch: bool = True) -> TurnEngines:
     )
     if watch:
         reloader.start()
+        # Operators' fixed thresholds were set for the configured encoder's scores.
+        if settings.faq_tune_in_background and fixed is None:
+            tuner = BackgroundTuner(
+                reloader=reloader,
+                folder=settings.var_dir / "tuned",
+                load=lambda model: tuned_encoder(settings, model),
+                calibrator_for=lambda encoder: calibrator_for(settings, encoder),
+            )
+            tuner.using(tuned_model(settings))
+            tuner.start()
     else:
         reloader.check()
     log.info("FAQ engine ready: %d entries, encoder %s", len(reloader.index), encoder.name)
@@ -109,7 +157,6 @@ def build_engines(settings: Settings, *, watch: bool = True) -> TurnEngines:
     )
     faq = FaqService(
         reloader=reloader,
-        encoder=encoder,
         thresholds=fixed,
         fallback=settings.faq_fallback_thresholds,
     )

@@ -114,6 +114,16 @@ class Settings(BaseSettings):
         "phrasings (0: off).",
     )
     faq_max_choices: int = Field(default=3, description="Most entries offered when clarifying.")
+    faq_use_tuned: bool = Field(
+        default=True,
+        description="Use the model `frontline faq tune` kept for this knowledge base, if any.",
+    )
+    faq_tune_in_background: bool = Field(
+        default=False,
+        description="After the knowledge base changes, tune MiniLM on it in a low-priority "
+        "process and swap it in if it answers better (costs CPU for minutes per change; "
+        "helps English knowledge bases with one question per entry).",
+    )
     faq_learn_auto_accept: int = Field(
         default=0,
         ge=0,

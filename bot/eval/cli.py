@@ -95,13 +95,6 @@ SUITE = (
         "the Arabic val split (MSA + PAL mixed)",
     ),
     SuiteItem(
-        "arbanking77_all",
-        "ArBanking77 MSA queries vs English BANKING77 KB, all variants",
-        "arbanking77",
-        {"dialect": "MSA", "k": None},
-        "the Arabic val split (MSA + PAL mixed)",
-    ),
-    SuiteItem(
         "stackfaq",
         "StackFAQ, one question per entry (with its answer)",
         "stackfaq",
@@ -160,6 +153,14 @@ def add_faq_eval_arguments(parser: argparse.ArgumentParser) -> None:
         choices=SUITES,
         help="run a benchmark suite: 'faq' (the default: every public benchmark, "
         "reports/faq-eval.md) or 'multilingual' (per language, reports/multilingual.md)",
+    )
+    suite.add_argument(
+        "--only", help="comma-separated suite keys to run (default: all), e.g. banking77_k10"
+    )
+    suite.add_argument(
+        "--tune",
+        help="comma-separated suite keys on which to also run `frontline faq tune` and score "
+        "the tuned model when its verdict keeps it (e.g. banking77_k10; minutes per key)",
     )
     suite.add_argument(
         "--quick", action="store_true", help="subsample knowledge bases and queries for a smoke run"
@@ -226,13 +227,18 @@ def _single(args: argparse.Namespace) -> int:
     from bot.eval.demo import read_kb
     from bot.eval.faq import evaluate_faq, limit_threads
     from bot.faq.encoders import build_encoder
+    from bot.faq.loader import load_knowledge_base
 
     limit_threads()
     settings = get_settings()
     spec = args.encoder or settings.encoder
     languages = [lang.strip() for lang in (args.kb_languages or "").split(",") if lang.strip()]
     try:
-        kb = read_kb(args.kb, languages or None, default_language=settings.default_language)
+        rows = read_kb(args.kb, languages or None, default_language=settings.default_language)
+        kb: Any = rows
+        if args.kb.is_dir() and not languages:
+            # The folder as the bot serves it: its languages and answers, not just rows.
+            kb = load_knowledge_base(args.kb, default_language=settings.default_language)
     except ValueError as error:
         print(f"frontline eval faq: {error}", file=sys.stderr)
         return 2
@@ -257,7 +263,7 @@ def _single(args: argparse.Namespace) -> int:
 
         with tempfile.TemporaryDirectory(prefix="frontline-rasa-") as workdir:
             rasa = run_response_selector(
-                kb,
+                rows,
                 queries,
                 epochs=args.rasa_epochs or DEFAULT_EPOCHS,
                 workdir=Path(workdir),
@@ -450,7 +456,16 @@ def _suite(args: argparse.Namespace) -> int:
                 + ", ".join(skipped)
                 + (" (quick run)." if args.quick else " (to keep the suite's run time bounded).")
             )
+    wanted = {key.strip() for key in (args.only or "").split(",") if key.strip()}
+    unknown = wanted - {item.key for item in SUITE}
+    if unknown:
+        print(f"ERROR   unknown suite keys: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    if wanted:
+        results["notes"].append(f"Only {', '.join(sorted(wanted))} (--only).")
     for item in SUITE:
+        if wanted and item.key not in wanted:
+            continue
         data = _load(item, root, args.quick)
         log.info(
             "%s: %d kb, %d queries, %d calibration",
@@ -492,10 +507,78 @@ def _suite(args: argparse.Namespace) -> int:
         if item in rasa_items:
             _suite_rasa(args, item, data, results)
             save()
+        if item.key in {key.strip() for key in (args.tune or "").split(",")}:
+            _suite_tuned(args, item, data, results, base=memo, scoring=settings.faq_scoring)
+            save()
 
     save()
     print(f"wrote {args.out}/faq-eval.md in {results['elapsed_s']} s")
     return 0
+
+
+def _suite_tuned(
+    args: argparse.Namespace,
+    item: SuiteItem,
+    data: EvalSet,
+    results: dict[str, Any],
+    *,
+    base: Any,
+    scoring: Any,
+) -> None:
+    """Tune MiniLM on the item's knowledge base as ``frontline faq tune`` would, and score
+    the tuned model as a row of its own when the verdict keeps it."""
+    from bot.eval.faq import evaluate_faq, knowledge_base
+    from bot.faq.encoders.sentence_transformers import SentenceTransformerEncoder
+    from bot.faq.tuning import tune
+
+    with tempfile.TemporaryDirectory(prefix="frontline-tune-") as folder:
+        try:
+            verdict = tune(
+                knowledge_base(data.kb, data.answers),
+                base=base,
+                scoring=scoring,
+                folder=Path(folder),
+                threads=args.batch_threads,
+            )
+        except ValueError as error:
+            results["notes"].append(f"{item.key}: not tuned ({error}).")
+            return
+        entry: dict[str, Any] = {
+            "title": f"{item.title}, MiniLM tuned on the knowledge base (`frontline faq tune`)",
+            "dataset": data.name,
+            "n_calibration": len(data.calibration),
+            "calibration_source": item.calibration_source,
+            "quick": args.quick,
+            "verdict": {
+                "base_top1_held_out": verdict.base_top1,
+                "tuned_top1_held_out": verdict.tuned_top1,
+                "held_out": verdict.held_out,
+                "kept": verdict.better,
+                "tuning_s": verdict.seconds,
+            },
+        }
+        if verdict.better and verdict.model:
+            tuned = SentenceTransformerEncoder(verdict.model)
+            entry["frontline"] = evaluate_faq(
+                data.kb,
+                data.queries,
+                encoder=tuned,
+                thresholds=get_settings().faq_thresholds,
+                scoring=scoring,
+                calibration=data.calibration,
+                answers=data.answers,
+                target_precision=args.target_precision,
+                target_accuracy=item.accuracy_target,
+                batch_threads=args.batch_threads,
+            )
+            print(f"== {entry['title']}\n{summary('Frontline', entry['frontline'])}", flush=True)
+        else:
+            results["notes"].append(
+                f"{item.key}: the tuned model was no better on held-out phrasings "
+                f"({verdict.tuned_top1:.1%} against {verdict.base_top1:.1%}); not used."
+            )
+            return
+        results["datasets"][f"{item.key}_tuned"] = entry
 
 
 def _rasa_items(args: argparse.Namespace, notes: list[str]) -> list[SuiteItem]:

@@ -234,7 +234,7 @@ def timed_rankings(
 
 
 def evaluate_faq(
-    kb: list[LabelledText],
+    kb: list[LabelledText] | KnowledgeBase,
     queries: list[LabelledText],
     *,
     encoder: Encoder,
@@ -256,7 +256,8 @@ def evaluate_faq(
     faster. Call :func:`limit_threads` first for single-thread latencies.
 
     Args:
-        kb: Knowledge-base variants; each label becomes one FAQ entry.
+        kb: Knowledge-base variants (each label becomes one FAQ entry), or a real knowledge
+            base, evaluated as the bot serves it.
         queries: The test queries; label ``"oos"`` for out-of-scope.
         encoder: Embeds the knowledge base and the batch-encoded queries.
         thresholds: The thresholds the top-level answer metrics are computed at; None to
@@ -284,7 +285,9 @@ def evaluate_faq(
     """
     timing_encoder = timing_encoder or encoder
     rss_before = peak_rss_mb()
-    entries = knowledge_base(kb, answers)
+    # A real knowledge base keeps its languages and answers (answer matching reads them).
+    entries = kb if isinstance(kb, KnowledgeBase) else knowledge_base(kb, answers)
+    n_kb = sum(len(dict.fromkeys(e.phrasings())) for e in entries.entries.values())
     started = time.perf_counter()
     with threads(batch_threads):
         index = build_index(entries, encoder=encoder, scoring=scoring)
@@ -296,7 +299,7 @@ def evaluate_faq(
             kb_calibration = kb_thresholds(index, encoder=encoder, scoring=scoring or Scoring())
         thresholds = kb_calibration.thresholds
         log.info("calibrated on the knowledge base in %.1f s", time.perf_counter() - started)
-    log.info("indexed %d variants of %d entries in %.1f s", len(kb), len(entries), index_build_s)
+    log.info("indexed %d variants of %d entries in %.1f s", n_kb, len(entries), index_build_s)
 
     timed = set(sample_indices(len(queries), latency_sample, seed))
     timed_rows = [queries[i] for i in sorted(timed)]
@@ -316,7 +319,7 @@ def evaluate_faq(
         "system": "frontline",
         "encoder": encoder.name,
         "thresholds": thresholds_dict(thresholds),
-        "n_kb": len(kb),
+        "n_kb": n_kb,
         "n_entries": len(entries),
         "n_queries": len(queries),
         "n_oos": at.n_oos,

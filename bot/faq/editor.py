@@ -67,11 +67,7 @@ def _insert(lines: list[str], entry_id: str, language: str, text: str) -> str:
     dash = len(lines[start]) - len(lines[start].lstrip())
     field = " " * (dash + 2)
     end = next(
-        (
-            i
-            for i in range(start + 1, len(lines))
-            if lines[i].strip() and _indent(lines[i]) <= dash
-        ),
+        (i for i in range(start + 1, len(lines)) if lines[i].strip() and _indent(lines[i]) <= dash),
         len(lines),
     )
     item = json.dumps(text, ensure_ascii=False)
@@ -104,9 +100,7 @@ def _insert(lines: list[str], entry_id: str, language: str, text: str) -> str:
 
 
 def _find(lines: list[str], start: int, end: int, head: str) -> int | None:
-    return next(
-        (i for i in range(start, end) if lines[i].rstrip() in (head, head + " ")), None
-    )
+    return next((i for i in range(start, end) if lines[i].rstrip() in (head, head + " ")), None)
 
 
 def _indent(line: str) -> int:

@@ -72,7 +72,7 @@ class HotReloader:
         self._good: dict[str, list[FaqEntry]] = {}
         # Files that parsed but wait because an id is taken by another file.
         self._held: dict[str, list[FaqEntry]] = {}
-        self._index = build_index(KnowledgeBase({}), encoder=encoder)
+        self._live = (build_index(KnowledgeBase({}), encoder=encoder), encoder)
         self._reload_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -83,7 +83,45 @@ class HotReloader:
     @property
     def index(self) -> FaqIndex:
         """The current index; a plain attribute read, so it is never half-built."""
-        return self._index
+        return self._live[0]
+
+    @property
+    def live(self) -> tuple[FaqIndex, Encoder]:
+        """The current index and the encoder its vectors came from, read together."""
+        return self._live
+
+    @property
+    def _index(self) -> FaqIndex:
+        return self._live[0]
+
+    @_index.setter
+    def _index(self, index: FaqIndex) -> None:
+        self._live = (index, self._encoder)
+
+    def swap_encoder(
+        self,
+        encoder: Encoder,
+        *,
+        calibrator: Callable[[FaqIndex], Calibration | None] | None = None,
+    ) -> None:
+        """Re-embed the knowledge base with ``encoder`` and make it live in one step.
+
+        Queries keep the old index and encoder until the new index and its thresholds
+        are complete.
+        """
+        with self._reload_lock:
+            index = build_index(
+                self._index.kb,
+                encoder=encoder,
+                scoring=self._scoring,
+                default_language=self._default_language,
+            )
+            calibrator = calibrator or self._calibrator
+            calibration = calibrator(index) if calibrator is not None else None
+            self._encoder = encoder
+            self._calibrator = calibrator
+            self.calibration = calibration or self.calibration
+            self._live = (index, encoder)
 
     def _scan(self) -> dict[str, Signature]:
         signatures = {}

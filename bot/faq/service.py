@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.faq.encoders.base import Encoder
 from bot.faq.matcher import Decision, Thresholds, decide
 from bot.faq.reload import HotReloader
 from bot.faq.schema import FaqEntry
@@ -22,8 +21,8 @@ class FaqService:
     """Answers questions from the live knowledge base.
 
     Args:
-        reloader: owns the live index (and keeps it up to date, thresholds too).
-        encoder: embeds the customer's question.
+        reloader: owns the live index and the encoder for queries (and keeps both up
+            to date, thresholds too).
         thresholds: fixed thresholds (set by the operator); None to use those the
             knowledge base calibrates itself (``fallback`` until the first calibration).
         fallback: thresholds while no calibration exists (a knowledge base too small).
@@ -33,12 +32,10 @@ class FaqService:
         self,
         *,
         reloader: HotReloader,
-        encoder: Encoder,
         thresholds: Thresholds | None,
         fallback: Thresholds,
     ) -> None:
         self._reloader = reloader
-        self._encoder = encoder
         self._fixed = thresholds
         self._fallback = fallback
 
@@ -52,9 +49,9 @@ class FaqService:
 
     def ask(self, text: str) -> FaqResult:
         """Match ``text`` against every phrasing and decide what to do."""
-        index = self._reloader.index
+        index, encoder = self._reloader.live
         thresholds = self.thresholds
-        query = self._encoder.encode_queries([text])[0]
+        query = encoder.encode_queries([text])[0]
         hits = index.search(query, k=max(thresholds.max_choices, 2), text=text)
         decision = decide(hits, thresholds)
         return FaqResult(decision, tuple(index.kb[hit.entry_id] for hit in decision.hits))

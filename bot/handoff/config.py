@@ -85,9 +85,7 @@ def parse_policy(data: Any, *, source: str = "escalation.yml") -> EscalationPoli
     )
 
 
-def _probability(
-    raw: dict[str, Any], key: str, problems: list[str], *, where: str
-) -> float | None:
+def _probability(raw: dict[str, Any], key: str, problems: list[str], *, where: str) -> float | None:
     value = raw.get(key)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
         problems.append(f"{where}{key}: must be a probability between 0 and 1")

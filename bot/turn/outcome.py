@@ -42,9 +42,7 @@ class Found:
 FOLLOW_UP_WORDS = 10  # a follow-up is short: "and how long does it take to get there?"
 
 
-def find(
-    reading: Reading, text: str, *, engines: TurnEngines, before: str | None = None
-) -> Found:
+def find(reading: Reading, text: str, *, engines: TurnEngines, before: str | None = None) -> Found:
     """Consult the FAQ (or not) for what the message asks.
 
     ``before`` is the customer's previous question: a short message the FAQ cannot place

@@ -1,7 +1,7 @@
 """The FAQ engine end to end on the shipped knowledge base, with the configured real encoder.
 
 The expected outcomes are product behaviour; the thresholds come from the settings as
-they are calibrated, never from these questions.
+the knowledge base calibrates them at load (as the bot does), never from these questions.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import pytest
 
 from bot.faq.cache import CachedEncoder, EmbeddingCache
 from bot.faq.encoders import Encoder
-from bot.faq.matcher import Outcome, Thresholds
+from bot.faq.matcher import Outcome
 from bot.faq.reload import HotReloader
 from bot.faq.service import FaqService
+from bot.runtime import calibrator_for
 from bot.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -44,16 +45,18 @@ def engine(
     )
     cache = EmbeddingCache(cache_dir / "embeddings.sqlite3")
     encoder = CachedEncoder(encoder=default_encoder, cache=cache)
-    reloader = HotReloader(folder=settings.faq_dir, encoder=encoder)
+    reloader = HotReloader(
+        folder=settings.faq_dir,
+        encoder=encoder,
+        scoring=settings.faq_scoring,
+        calibrator=calibrator_for(settings, encoder),
+    )
     report = reloader.check()
     assert report is not None and report.errors == ()
-    thresholds = Thresholds(
-        answer=settings.faq_answer_threshold,
-        margin=settings.faq_margin,
-        clarify=settings.faq_clarify_threshold,
-        max_choices=settings.faq_max_choices,
+    assert reloader.calibration is not None
+    service = FaqService(
+        reloader=reloader, thresholds=None, fallback=settings.faq_fallback_thresholds
     )
-    service = FaqService(reloader=reloader, encoder=encoder, thresholds=thresholds)
     yield Engine(service, reloader, encoder)
     cache.close()
 
@@ -96,7 +99,7 @@ def test_an_unrelated_question_has_no_answer(engine: Engine) -> None:
 
 
 def test_an_ambiguous_question_offers_both_readings(engine: Engine) -> None:
-    text = "I need to change the address"
+    text = "I need to correct the address"
 
     result = engine.service.ask(text)
 

@@ -76,7 +76,7 @@ def test_unknown_question_admits_it_offers_a_person_and_logs_the_gap(bot: BotSer
 
 def test_close_entries_are_offered_as_buttons_and_a_click_answers(bot: BotServers) -> None:
     sender = new_sender()
-    replies = bot.say(sender, "I need to change the address")
+    replies = bot.say(sender, "I need to correct the address")
     offered = buttons(replies)
     payloads = [b["payload"] for b in offered]
     assert any('"change-address"' in p for p in payloads)

@@ -221,11 +221,11 @@ def test_a_web_customer_is_answered_from_the_agent_inbox(
     ):
         widget = customer_side.new_page()
         widget.goto(f"{bot.url}/chat")
-        ask(widget, "I need to change the address")
+        ask(widget, "I need to correct the address")
         choice = widget.get_by_role("button", name="Can I change the delivery address")
         choice.click()
         bot_says(widget, "before the order ships")
-        ask(widget, "I need to change the address")
+        ask(widget, "I need to correct the address")
         open_choices = widget.locator(".choices").last.locator("button")
         expect(open_choices.first).to_be_enabled(timeout=ANSWER_MS)
         ask(widget, "I want to talk to a person")

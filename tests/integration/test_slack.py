@@ -253,7 +253,7 @@ def test_a_clarification_offers_buttons_and_a_click_answers_once(
     bot: BotServers, slack_api: FakeSlack
 ) -> None:
     user, channel = new_customer(slack_api), unique("D")
-    send(bot, event(user=user, channel=channel, text="I need to change the address"))
+    send(bot, event(user=user, channel=channel, text="I need to correct the address"))
     [question] = slack_api.wait_for("chat.postMessage", channel=channel)
     offered = buttons_of(question)
     assert question.params["text"]  # the fallback for notifications
@@ -288,7 +288,7 @@ def test_a_handoff_closes_the_buttons_shown_before_it(
     bot: BotServers, slack_api: FakeSlack
 ) -> None:
     user, channel = new_customer(slack_api), unique("D")
-    send(bot, event(user=user, channel=channel, text="I need to change the address"))
+    send(bot, event(user=user, channel=channel, text="I need to correct the address"))
     [question] = slack_api.wait_for("chat.postMessage", channel=channel)
     assert buttons_of(question)
     send(bot, event(user=user, channel=channel, text="I want to talk to a person"))

@@ -217,7 +217,7 @@ def test_a_clarification_click_is_answered_and_its_keyboard_removed(
     bot: BotServers, telegram_api: FakeTelegram
 ) -> None:
     chat = new_chat()
-    say(bot, chat, "I need to change the address")
+    say(bot, chat, "I need to correct the address")
     offer = telegram_api.wait_for("sendMessage", chat_id=chat)[0]
     keyboard = offer.params["reply_markup"]["inline_keyboard"]
     choice = next(row[0] for row in keyboard if "change-order-address" in row[0]["callback_data"])
@@ -239,7 +239,7 @@ def test_a_handoff_takes_the_keyboards_shown_before_it_away(
     bot: BotServers, telegram_api: FakeTelegram
 ) -> None:
     chat = new_chat()
-    say(bot, chat, "I need to change the address")
+    say(bot, chat, "I need to correct the address")
     offer = telegram_api.wait_for("sendMessage", chat_id=chat)[0]
     assert offer.params["reply_markup"]["inline_keyboard"]
     assert not telegram_api.calls_to("editMessageReplyMarkup", chat_id=chat)

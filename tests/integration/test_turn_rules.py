@@ -36,7 +36,7 @@ def test_a_clarification_after_a_miss_neither_hands_off_nor_leaves_a_dead_click(
 ) -> None:
     sender = new_sender()
     bot.say(sender, "what's the weather in Paris tomorrow?")
-    replies = bot.say(sender, "I need to change the address")
+    replies = bot.say(sender, "I need to correct the address")
     assert kinds(replies, bot, sender) == ["clarify"]
     choice = next(b for b in buttons(replies) if "change-order-address" in b["payload"])
     answer = bot.say(sender, choice["payload"])

@@ -105,7 +105,7 @@ def test_an_faq_is_answered_and_the_history_survives_a_reload(page: Page, bot: B
     expect(log.locator(".msg-bot").first).to_contain_text("Forgot password")
     assert session_of(page) == session_id
 
-    ask(page, "I need to change the address")
+    ask(page, "I need to correct the address")
     choice = page.get_by_role("button", name="Can I change the delivery address", exact=False)
     expect(choice).to_be_enabled(timeout=ANSWER_MS)
     expect(page.get_by_role("button", name="None of these")).to_be_visible()
@@ -122,7 +122,7 @@ def test_an_faq_is_answered_and_the_history_survives_a_reload(page: Page, bot: B
     expect(page.locator(".msg-user")).to_have_text(
         [
             "You: how do I reset my password",
-            "You: I need to change the address",
+            "You: I need to correct the address",
             "You: Can I change the delivery address of an order I already placed?",
         ]
     )
@@ -229,7 +229,7 @@ def test_too_long_and_too_fast_get_clear_errors_and_never_reach_the_bot(
 
 def test_keyboard_alone_is_enough(page: Page) -> None:
     tab_until(page, "document.activeElement.id === 'chat-input'")
-    page.keyboard.type("I need to change the address")
+    page.keyboard.type("I need to correct the address")
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="None of these")).to_be_visible(timeout=ANSWER_MS)
 
