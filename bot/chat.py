@@ -9,12 +9,25 @@ from typing import Any
 import requests
 
 
-def send(url: str, sender: str, message: str, *, timeout: float = 30) -> list[dict[str, Any]]:
+def send(
+    url: str,
+    sender: str,
+    message: str,
+    *,
+    title: str | None = None,
+    token: str | None = None,
+    timeout: float = 30,
+) -> list[dict[str, Any]]:
+    """One message (or, with ``title``, a button press) and the bot's replies."""
+    body: dict[str, Any] = {"sender": sender, "message": message}
+    if title:
+        body["title"] = title
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     response = requests.post(
-        f"{url.rstrip('/')}/webhooks/rest/webhook",
-        json={"sender": sender, "message": message},
-        timeout=timeout,
+        f"{url.rstrip('/')}/webhooks/rest/webhook", json=body, headers=headers, timeout=timeout
     )
+    if response.status_code == 503:  # busy: the reply says so, in the customer's language
+        return list(response.json())
     response.raise_for_status()
     return list(response.json())
 
@@ -32,7 +45,11 @@ def show(messages: list[dict[str, Any]], write: Callable[[str], None]) -> list[d
 
 
 def chat(
-    url: str, *, read: Callable[[str], str] = input, write: Callable[[str], None] = print
+    url: str,
+    *,
+    token: str | None = None,
+    read: Callable[[str], str] = input,
+    write: Callable[[str], None] = print,
 ) -> None:
     """Chat until end of input or ``/quit``. Type a number to press a button."""
     sender = f"terminal-{uuid.uuid4().hex[:8]}"
@@ -47,9 +64,10 @@ def chat(
             continue
         if line in {"/quit", "/exit"}:
             break
+        title = None
         if line.isdigit() and 1 <= int(line) <= len(buttons):
-            line = buttons[int(line) - 1]["payload"]
+            title, line = buttons[int(line) - 1]["title"], buttons[int(line) - 1]["payload"]
         try:
-            buttons = show(send(url, sender, line), write)
+            buttons = show(send(url, sender, line, title=title, token=token), write)
         except requests.RequestException as exc:
             write(f"(cannot reach the bot at {url}: {exc}. Is `make run` running?)")

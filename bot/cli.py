@@ -39,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     actions.add_argument("--interface", default="0.0.0.0", help="address to listen on")
     actions.set_defaults(handler=_actions)
 
+    rasa = commands.add_parser(
+        "rasa", help="Rasa's own command line with Frontline's hardened server edges"
+    )
+    rasa.add_argument("rasa_args", nargs=argparse.REMAINDER, help="e.g. run --port 5005 ...")
+    rasa.set_defaults(handler=_rasa)
+
     chat = commands.add_parser("chat", help="chat with the running bot in the terminal")
     chat.add_argument("--url", default="http://localhost:5005", help="the Rasa server")
     chat.set_defaults(handler=_chat)
@@ -56,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
         help="validate only (no models: skip the expected answer rate and precision)",
     )
     check.set_defaults(handler=_faq_check)
+    importer = faq.add_parser(
+        "import", help="turn a CSV export (question,answer[,variants,id,tags,language]) into a file"
+    )
+    importer.add_argument("csv", type=Path, help="the CSV file, with a header row")
+    importer.add_argument("--out", type=Path, required=True, help="the new YAML file to write")
+    importer.add_argument("--owner", required=True, help="who keeps these entries correct")
+    importer.add_argument("--language", default=None, help="the rows' language (default: en)")
+    importer.add_argument("--tag", action="append", help="tags for rows without any")
+    importer.set_defaults(handler=_faq_import)
     gaps = faq.add_parser("gaps", help="questions the bot could not answer, most asked first")
     gaps.add_argument("--limit", type=int, default=50)
     gaps.set_defaults(handler=_faq_gaps)
@@ -176,10 +191,40 @@ def _actions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rasa(args: argparse.Namespace) -> int:
+    from bot.rasa_server import main as rasa_main
+
+    return rasa_main(args.rasa_args)
+
+
 def _chat(args: argparse.Namespace) -> int:
     from bot.chat import chat
 
-    chat(args.url)
+    settings = get_settings()
+    chat(args.url, token=settings.rest_token.get_secret_value() if settings.rest_token else None)
+    return 0
+
+
+def _faq_import(args: argparse.Namespace) -> int:
+    from bot.faq.importer import CsvImportError, import_csv, write_new
+    from bot.faq.schema import KnowledgeBaseInvalid
+
+    settings = get_settings()
+    try:
+        imported = import_csv(
+            args.csv.read_text(encoding="utf-8"),
+            source=str(args.csv),
+            owner=args.owner,
+            language=args.language or settings.default_language,
+            default_language=settings.default_language,
+            tags=tuple(args.tag or ["imported"]),
+        )
+        write_new(args.out, imported.yaml_text)
+    except (CsvImportError, KnowledgeBaseInvalid, OSError, UnicodeDecodeError) as error:
+        print(f"ERROR   {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(imported.entries)} entries to {args.out}; check them with:")
+    print(f"  uv run frontline faq check {args.out.parent}")
     return 0
 
 

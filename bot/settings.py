@@ -152,6 +152,32 @@ class Settings(BaseSettings):
     )
 
     # Telegram (python-telegram-bot). On when FRONTLINE_TELEGRAM_TOKEN is set.
+    rest_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token for the REST channel; unset, it serves loopback clients only.",
+    )
+    rest_rate_limit_per_minute: int = Field(
+        default=30, ge=1, description="Messages a REST conversation may send per minute."
+    )
+    rest_rate_limit_burst: int = Field(
+        default=10, ge=1, description="Messages a REST conversation may send at once."
+    )
+    max_message_chars: int = Field(
+        default=4000,
+        ge=1,
+        description="Longest customer message on REST, Telegram and Slack (the widget: its own).",
+    )
+    max_request_bytes: int = Field(
+        default=256 * 1024,
+        ge=1024,
+        description="Largest HTTP request body the Rasa server reads (Sanic's REQUEST_MAX_SIZE).",
+    )
+    max_turns_in_flight: int = Field(
+        default=256,
+        ge=1,
+        description="Turns a Rasa server process works on at once; past it, a new message "
+        "gets a polite 'busy' reply at once instead of waiting.",
+    )
     telegram_token: SecretStr | None = Field(
         default=None, description="Bot token from @BotFather; switches the channel on."
     )

@@ -20,8 +20,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.pressure import TurnSlots
 from bot.channels.redact import redact
 from bot.channels.texts import system_text
+from bot.locale.resolve import supported_language
+from bot.settings import get_settings
 from bot.store.addresses import AddressBook
 from bot.store.deliveries import DeliveryLog
 from bot.turn.metadata import BUTTON_TITLE, MessageMetadata, read_metadata
@@ -233,9 +236,16 @@ class ChannelBase:
     agents once Rasa has recorded it.
     """
 
-    def __init__(self, *, deliveries: DeliveryLog, addresses: AddressBook) -> None:
+    def __init__(
+        self,
+        *,
+        deliveries: DeliveryLog,
+        addresses: AddressBook,
+        slots: TurnSlots | None = None,
+    ) -> None:
         self.deliveries = deliveries
         self.addresses = addresses
+        self.slots = slots
         self.handoff: HandoffGate | None = None
 
     @classmethod
@@ -270,7 +280,31 @@ class ChannelBase:
         """Pass ``turn`` to Rasa unless it is a redelivery; True when it was passed on.
 
         ``handed_off`` is :meth:`handed_off` for the turn when the caller already asked.
+        When the process already works on as many turns as it may, the customer is told
+        at once that we are busy, and the message is not passed on.
         """
+        if self.slots is None:
+            return await self._deliver(turn, output, on_new_message, handed_off)
+        with self.slots.slot() as free:
+            if free:
+                return await self._deliver(turn, output, on_new_message, handed_off)
+        settings = get_settings()
+        language = (
+            supported_language(turn.profile.locale_hint, supported=list(settings.languages))
+            or settings.default_language
+        )
+        log.warning("%s: busy (%d turns in flight); asked to resend", self.name(), self.slots.limit)
+        busy = system_text("busy", language, channel=self.name())
+        await output.send_text_message(turn.sender_id, busy)
+        return False
+
+    async def _deliver(
+        self,
+        turn: Turn,
+        output: OutputChannel,
+        on_new_message: OnNewMessage,
+        handed_off: bool | None,
+    ) -> bool:
         if turn.delivery_key is not None and not self.deliveries.first_delivery(
             self.name(), turn.delivery_key
         ):

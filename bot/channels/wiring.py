@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.channels.pressure import TurnSlots
 from bot.settings import Settings
 from bot.store.addresses import AddressBook
 from bot.store.db import create_database, session_factory
@@ -38,3 +39,13 @@ def payload_store(settings: Settings) -> PayloadStore:
 def button_messages(settings: Settings) -> ButtonMessages:
     """Sent messages whose buttons still work, to close at a handoff."""
     return ButtonMessages(sessions=_sessions(settings.database_url_or_default))
+
+
+@lru_cache(maxsize=1)
+def _slots(limit: int) -> TurnSlots:
+    return TurnSlots(limit=limit)
+
+
+def turn_slots(settings: Settings) -> TurnSlots:
+    """The process's one counter of turns in flight, shared by every channel."""
+    return _slots(settings.max_turns_in_flight)

@@ -12,9 +12,9 @@ import os
 import sys
 
 import time_machine
-from rasa.__main__ import main
+
+from bot.rasa_server import main
 
 if __name__ == "__main__":
-    sys.argv[0] = "rasa"
     with time_machine.travel(os.environ["FRONTLINE_TEST_FROZEN_AT"], tick=True):
         sys.exit(main())

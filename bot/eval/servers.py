@@ -99,7 +99,7 @@ class BotServers:
             "nlg:\n  type: bot.tone.nlg.ToneNLG\n"
         )
         command = [
-            *(self.rasa_launcher or [str(BIN / "rasa")]),
+            *(self.rasa_launcher or [str(BIN / "frontline"), "rasa"]),
             "run",
             "--enable-api",
             "--auth-token",
@@ -165,6 +165,9 @@ def server_env(workdir: Path, faq_dir: Path, **settings: str) -> dict[str, str]:
             "FRONTLINE_VAR_DIR": str(workdir / "var"),
             "FRONTLINE_TRACKER_STORE_URL": f"sqlite:///{workdir / 'var' / 'tracker.db'}",
             "FRONTLINE_FAQ_RELOAD_INTERVAL": "0.25",
+            # Tests and benchmarks poll one conversation fast; the limit has its own tests.
+            "FRONTLINE_REST_RATE_LIMIT_PER_MINUTE": "6000",
+            "FRONTLINE_REST_RATE_LIMIT_BURST": "1000",
             "PYTHONUNBUFFERED": "1",
         }
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from bot.faq.index import Hit
 from bot.faq.matcher import Outcome as FaqVerdict
 from bot.faq.schema import FaqEntry
+from bot.faq.service import FaqResult
 from bot.handoff.context import TurnRecord
 from bot.handoff.cues import unshouted
 from bot.turn.engines import TurnEngines
@@ -64,9 +65,7 @@ def find(reading: Reading, text: str, *, engines: TurnEngines, before: str | Non
         and result.decision.outcome is not FaqVerdict.ANSWER
         and len(text.split()) <= FOLLOW_UP_WORDS
     ):
-        followed = engines.faq.ask(unshouted(f"{before} {text}"))
-        if followed.decision.outcome is FaqVerdict.ANSWER:
-            result = followed
+        result = _with_context(result, text, before, engines=engines)
     verdict = result.decision.outcome
     hits = result.decision.hits
     if verdict is FaqVerdict.ANSWER:
@@ -77,6 +76,26 @@ def find(reading: Reading, text: str, *, engines: TurnEngines, before: str | Non
     if small_talk:  # "alles klar, danke trotzdem": small talk after all
         return Found("chat", chat=reading.chat, hits=hits, verdict=verdict.value)
     return Found("no_answer", hits=hits, verdict=verdict.value)
+
+
+def _with_context(alone: FaqResult, text: str, before: str, *, engines: TurnEngines) -> FaqResult:
+    """The answer to ``text`` read after ``before``, when the context settles it.
+
+    The context answer is taken only if it is new (not what ``before`` alone gets: that
+    would be the earlier question speaking, not this one) and, when ``text`` alone
+    already has candidates, one of them: context may choose between readings, never
+    replace them with an unrelated entry.
+    """
+    followed = engines.faq.ask(unshouted(f"{before} {text}"))
+    if followed.decision.outcome is not FaqVerdict.ANSWER or not followed.entries:
+        return alone
+    entry = followed.entries[0].id
+    if alone.decision.outcome is FaqVerdict.CLARIFY and entry not in {e.id for e in alone.entries}:
+        return alone
+    earlier = engines.faq.ask(unshouted(before))
+    if earlier.decision.outcome is FaqVerdict.ANSWER and earlier.entries[0].id == entry:
+        return alone
+    return followed
 
 
 def remember(

@@ -70,7 +70,7 @@ def test_unknown_question_admits_it_offers_a_person_and_logs_the_gap(bot: BotSer
         ).fetchall()
     assert (question, "en", sender) in logged
 
-    person = texts(bot.say(sender, "/request_human"))
+    person = texts(bot.say(sender, "/human"))
     assert "someone from our team" in person
 
 
@@ -84,7 +84,7 @@ def test_close_entries_are_offered_as_buttons_and_a_click_answers(bot: BotServer
     assert payloads[-1] == "/faq_none"  # "None of these"
 
     choice = next(b for b in offered if '"change-order-address"' in b["payload"])
-    answer = texts(bot.say(sender, choice["payload"]))
+    answer = texts(bot.say(sender, choice["payload"], title=choice["title"]))
     assert "ship" in answer.lower()
 
 

@@ -39,7 +39,7 @@ def test_a_clarification_after_a_miss_neither_hands_off_nor_leaves_a_dead_click(
     replies = bot.say(sender, "I need to correct the address")
     assert kinds(replies, bot, sender) == ["clarify"]
     choice = next(b for b in buttons(replies) if "change-order-address" in b["payload"])
-    answer = bot.say(sender, choice["payload"])
+    answer = bot.say(sender, choice["payload"], title=choice["title"])
     assert "ship" in " ".join(r.get("text", "") for r in answer).lower()
     events = bot.tracker(sender)["events"]
     assert not any(e["event"] == "pause" for e in events)
@@ -62,16 +62,17 @@ def test_a_calm_cancellation_is_not_anger(bot: BotServers) -> None:
 
 def test_the_ticket_lists_every_reason_anger_included(bot: BotServers) -> None:
     sender = new_sender()
-    bot.say(sender, "THIS IS THE THIRD TIME I ASK, WHERE IS MY REFUND??")  # asked back
-    # The question back is left hanging for another miss: two failures, a person.
-    handoff = bot.say(sender, "what's the weather in Paris tomorrow?")
+    # The answer, and a person offered for the anger; the customer takes the offer.
+    offered = bot.say(sender, "THIS IS THE THIRD TIME I ASK, WHERE IS MY REFUND??")
+    assert kinds(offered, bot, sender) == ["answer", "offer"]
+    handoff = bot.say(sender, "yes please")
     assert kinds(handoff, bot, sender)[-1] == "handoff"
     with sqlite3.connect(bot.workdir / "var" / "frontline.db") as db:
         [(reasons,)] = db.execute(
             "SELECT reasons FROM tickets WHERE sender_id = ?", (sender,)
         ).fetchall()
     signals = [r["signal"] for r in json.loads(reasons)]
-    assert signals[0] == "failure" and "anger" in signals
+    assert signals[0] == "request" and "anger" in signals
 
 
 def test_one_customer_message_makes_one_call_to_the_action_server(bot: BotServers) -> None:

@@ -192,7 +192,7 @@ def test_markup_from_a_customer_or_from_the_bot_is_shown_as_text(
     try:
         question = "Do you sell purple zebra stickers?"
         # A fresh conversation per probe: misses in one would hand it to a person.
-        probe = lambda: texts(bot.say(f"web-reload-{uuid.uuid4().hex[:8]}", question))  # noqa: E731
+        probe = lambda: texts(bot.say(f"probe-reload-{uuid.uuid4().hex[:8]}", question))  # noqa: E731
         wait_for(lambda: "zebra" in probe(), 10)
         ask(page, question)
         bot_says(page, "zebra stickers ship worldwide")

@@ -277,7 +277,42 @@ def test_a_short_follow_up_is_read_with_the_question_before_it() -> None:
     assert bot.say(swiss).messages[0].entry == "international-shipping"
     reply = bot.say(follow)
     assert kinds(reply) == ["answer"] and reply.messages[0].entry == "delivery-time"
-    assert bot.engines.faq.asked[-2:] == [follow, f"{swiss} {follow}"]
+    assert bot.engines.faq.asked[-3:] == [follow, f"{swiss} {follow}", swiss]
+
+
+def test_context_never_replaces_a_new_question_with_the_previous_answer() -> None:
+    # Found in the widget: the previous question dominated the pair, so the customer's
+    # new, ambiguous question got the old answer again instead of its own choices.
+    reset = "where is my order"
+    bot = Chat(
+        engines(
+            {
+                reset: ("answer", ["track-order"]),
+                ADDRESS: ("clarify", ["change-address", "change-order-address"]),
+                f"{reset} {ADDRESS}": ("answer", ["track-order"]),
+            }
+        )
+    )
+    bot.say(reset)
+    assert kinds(bot.say(ADDRESS)) == ["clarify"]
+
+
+def test_context_may_choose_between_readings_but_not_bring_a_new_one() -> None:
+    order = "I ordered the blue sofa last week"
+    bot = Chat(
+        engines(
+            {
+                ADDRESS: ("clarify", ["change-address", "change-order-address"]),
+                f"{order} {ADDRESS}": ("answer", ["change-order-address"]),
+                "and the colour?": ("clarify", ["change-address", "change-order-address"]),
+                f"{ADDRESS} and the colour?": ("answer", ["refund-time"]),
+            }
+        )
+    )
+    bot.say(order)
+    reply = bot.say(ADDRESS)
+    assert kinds(reply) == ["answer"] and reply.messages[0].entry == "change-order-address"
+    assert kinds(bot.say("and the colour?")) == ["clarify"]
 
 
 def test_a_click_on_a_clarification_teaches_the_pair() -> None:

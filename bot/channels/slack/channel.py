@@ -21,6 +21,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.base import ChannelBase, ChannelOff, OnNewMessage
+from bot.channels.pressure import TurnSlots
 from bot.channels.slack.address import SlackAddress
 from bot.channels.slack.agent_events import AgentListeners
 from bot.channels.slack.agent_relay import SlackAgentRelay
@@ -31,7 +32,12 @@ from bot.channels.slack.profiles import SlackProfiles
 from bot.channels.slack.socket_mode import SocketModeConnection
 from bot.channels.slack.turns import SlackTurns
 from bot.channels.texts import language_of
-from bot.channels.wiring import button_messages, channel_stores, database_sessions
+from bot.channels.wiring import (
+    button_messages,
+    channel_stores,
+    database_sessions,
+    turn_slots,
+)
 from bot.handoff.ports import AgentDesk
 from bot.settings import Settings, get_settings
 from bot.store.addresses import AddressBook
@@ -80,6 +86,7 @@ class SlackInput(ChannelBase, InputChannel):
             profiles=SlackProfiles(client=client),
             tickets=tickets,
             buttons=button_messages(settings),
+            slots=turn_slots(settings),
         )
 
     def __init__(
@@ -92,8 +99,9 @@ class SlackInput(ChannelBase, InputChannel):
         profiles: SlackProfiles,
         tickets: Tickets | None = None,
         buttons: ButtonMessages | None = None,
+        slots: TurnSlots | None = None,
     ) -> None:
-        super().__init__(deliveries=deliveries, addresses=addresses)
+        super().__init__(deliveries=deliveries, addresses=addresses, slots=slots)
         self.buttons = buttons
         self.config = config
         self.client = client

@@ -24,12 +24,13 @@ from telegram import Bot, Update
 from telegram.request import HTTPXRequest
 
 from bot.channels.base import ChannelBase, ChannelOff, OnNewMessage, Outgoing, Turn, run_isolated
+from bot.channels.pressure import TurnSlots
 from bot.channels.telegram.connection import poll, register_webhook
 from bot.channels.telegram.output import StoredChatOutput, TelegramOutput
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.updates import Inbound, read_update
 from bot.channels.texts import language_of, system_text
-from bot.channels.wiring import button_messages, channel_stores, payload_store
+from bot.channels.wiring import button_messages, channel_stores, payload_store, turn_slots
 from bot.settings import Settings, get_settings, require
 from bot.store.addresses import AddressBook
 from bot.store.deliveries import DeliveryLog
@@ -76,6 +77,7 @@ class TelegramInput(ChannelBase, InputChannel):
             addresses=addresses,
             payloads=payload_store(settings),
             buttons=button_messages(settings),
+            slots=turn_slots(settings),
         )
 
     def __init__(
@@ -88,8 +90,9 @@ class TelegramInput(ChannelBase, InputChannel):
         addresses: AddressBook,
         payloads: PayloadStore,
         buttons: ButtonMessages | None = None,
+        slots: TurnSlots | None = None,
     ) -> None:
-        super().__init__(deliveries=deliveries, addresses=addresses)
+        super().__init__(deliveries=deliveries, addresses=addresses, slots=slots)
         self._buttons = buttons
         self.bot = bot
         self.sender = TelegramSender(bot=bot)

@@ -22,6 +22,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.base import ChannelBase, OnNewMessage
+from bot.channels.pressure import TurnSlots
 from bot.channels.web.assets import (
     EMBED_SCRIPT,
     PAGE,
@@ -35,7 +36,7 @@ from bot.channels.web.limits import MessageGate
 from bot.channels.web.origins import OriginPolicy
 from bot.channels.web.output import WebOutput
 from bot.channels.web.sessions import SessionRegistry
-from bot.channels.wiring import channel_stores
+from bot.channels.wiring import channel_stores, turn_slots
 from bot.settings import Settings, get_settings
 from bot.store.addresses import AddressBook
 from bot.store.deliveries import DeliveryLog
@@ -62,8 +63,9 @@ class WebChatInput(ChannelBase, InputChannel):
         policy: OriginPolicy | None = None,
         gate: MessageGate | None = None,
         registry: SessionRegistry | None = None,
+        slots: TurnSlots | None = None,
     ) -> None:
-        super().__init__(deliveries=deliveries, addresses=addresses)
+        super().__init__(deliveries=deliveries, addresses=addresses, slots=slots)
         self.settings = settings
         self.policy = policy or OriginPolicy.from_settings(settings)
         self.gate = gate or MessageGate.from_settings(settings)
@@ -76,7 +78,12 @@ class WebChatInput(ChannelBase, InputChannel):
         """Everything comes from ``FRONTLINE_WEB_*`` settings; credentials.yml holds no keys."""
         settings = get_settings()
         deliveries, addresses = channel_stores(settings)
-        return cls(settings=settings, deliveries=deliveries, addresses=addresses)
+        return cls(
+            settings=settings,
+            deliveries=deliveries,
+            addresses=addresses,
+            slots=turn_slots(settings),
+        )
 
     def url_prefix(self) -> str:
         return URL_PREFIX
