@@ -7,7 +7,7 @@ import json
 import logging
 import zlib
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
@@ -24,6 +24,7 @@ from bot.store.clicks import ClickLog, LearnedPair
 from bot.store.db import create_database, session_factory
 from bot.store.tickets import Tickets
 from bot.store.translations import TranslationGaps
+from bot.store.turn_ledger import KEEP_FOR, TurnLedger
 from bot.store.unanswered import UnansweredLog
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,13 @@ def build_action(settings: Settings, *, clock: Callable[[], datetime] | None = N
             write=True,
         )
 
+    ledger = TurnLedger(
+        sessions=sessions, stale_after=timedelta(seconds=2 * settings.turn_time_limit)
+    )
+    ledger.forget_before(datetime.now(timezone.utc) - KEEP_FOR)
     return ActionTurn(
+        ledger=ledger,
+        time_limit=settings.turn_time_limit,
         engines=build_engines(settings),
         tickets=tickets,
         effects=TurnEffects(

@@ -85,7 +85,9 @@ def main() -> None:
         if clarify > answer:
             continue
         thresholds = Thresholds(
-            answer=float(answer), margin=margin, clarify=float(clarify),
+            answer=float(answer),
+            margin=margin,
+            clarify=float(clarify),
             max_choices=settings.faq_max_choices,
         )
         figures = summary(outcomes(cal_hits, calibration, thresholds))

@@ -31,6 +31,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bot.eval.datasets import EvalSet, LabelledText, load, read_csv
 from bot.eval.faq import MemoEncoder, evaluate_faq, limit_threads
+from bot.eval.report import variants_table
 from bot.faq.cache import CachedEncoder, EmbeddingCache
 from bot.faq.encoders import Encoder, build_encoder
 from bot.faq.encoders.combined import CombinedEncoder
@@ -41,7 +42,6 @@ from bot.settings import PROJECT_ROOT, Settings
 
 REPORTS = PROJECT_ROOT / "reports"
 JSON_NAME = "retrieval-variants.json"
-TARGET_PRECISION = 0.95
 
 
 @dataclass(frozen=True)
@@ -190,37 +190,6 @@ def main() -> int:
     )
     print(f"wrote {args.out / 'retrieval-variants.md'}")
     return 0
-
-
-def variants_table(results: dict[str, Any]) -> list[str]:
-    """The Markdown table (used by this script and by the suite's report)."""
-    sets: dict[str, str] = results["sets"]
-    head = "| variant | what it added | " + " | ".join(sets.values()) + " | build s/1,000 |"
-    lines = [
-        f"Generated {results['generated']} by `{results['command']}`"
-        + (" (quick run: a tenth of the queries)." if results.get("quick") else "."),
-        "",
-        "Each cell: top-1 / direct answers / answered precision (/ OOS recall), with the "
-        "thresholds each knowledge base calibrated itself at target precision "
-        f"{TARGET_PRECISION}; then the median single-thread latency per query.",
-        "",
-        head,
-        "|" + "---|" * (len(sets) + 3),
-    ]
-    for row in results["variants"]:
-        cells = []
-        for key in sets:
-            m = row["sets"][key]
-            cell = f"{m['top1']:.1%} / {m['direct']:.1%} / {m['answered_precision']:.1%}"
-            if m["oos_recall"] is not None:
-                cell += f" / {m['oos_recall']:.1%}"
-            cells.append(f"{cell}; {m['latency_ms_p50']:.0f} ms")
-        lines.append(
-            f"| {row['title']} | {row['added']} | "
-            + " | ".join(cells)
-            + f" | {row['build_s_per_1000']:.1f} |"
-        )
-    return lines
 
 
 if __name__ == "__main__":

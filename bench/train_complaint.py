@@ -101,9 +101,7 @@ def main(argv: Iterable[str] | None = None) -> int:
         if head.encoder == args.encoder
         else CachedEncoder(encoder=build_encoder(head.encoder), cache=encoder_cache)
     )
-    anger = AngerSignal(
-        head=head, encoder=anger_encoder, profanity=load_profanity(), threshold=0.5
-    )
+    anger = AngerSignal(head=head, encoder=anger_encoder, profanity=load_profanity(), threshold=0.5)
     frustration = load_frustration()
     data = {name: features(part, encoder) for name, part in splits.items()}
     y = {

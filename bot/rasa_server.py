@@ -9,6 +9,9 @@ option for, applied before the app exists:
 - CORS: only the REST webhook answers browsers, only for the widget's allowed origins,
   and never with credentials (Rasa's own set-up allows credentials on every route,
   ``/agent`` included).
+- A failed call to the action server is retried, then answered with an apology
+  (:mod:`bot.rasa_remote`); its responses are checked with a validator built once
+  (:mod:`bot.store.action_results`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from bot import rasa_remote
 from bot.settings import Settings, get_settings
+from bot.store import action_results
 
 CORS_ROUTES = r"/webhooks/rest/webhook"
 ROOT_TEXT = "Frontline is running."
@@ -52,6 +57,8 @@ def harden(settings: Settings) -> None:
 
     rasa.server.add_root_route = add_root_route
     rasa.server.configure_cors = configure_cors
+    action_results.install()
+    rasa_remote.install(settings)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

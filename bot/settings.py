@@ -172,6 +172,12 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest HTTP request body the Rasa server reads (Sanic's REQUEST_MAX_SIZE).",
     )
+    turn_time_limit: float = Field(
+        default=20.0,
+        gt=0,
+        description="Seconds a turn may take in the action server before the customer gets an "
+        "apology instead.",
+    )
     max_turns_in_flight: int = Field(
         default=256,
         ge=1,

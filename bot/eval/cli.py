@@ -425,6 +425,9 @@ def _suite(args: argparse.Namespace) -> int:
     }
 
     def save() -> None:
+        variants = Path(args.out) / "retrieval-variants.json"  # bench/retrieval_variants.py
+        if variants.exists():
+            results["retrieval_variants"] = json.loads(variants.read_text(encoding="utf-8"))
         results["elapsed_s"] = round(time.perf_counter() - started, 1)
         results["machine"]["load_average_at_save"] = [round(x, 2) for x in os.getloadavg()]
         write_report(results, Path(args.out))

@@ -319,6 +319,41 @@ def _dataset_section(key: str, section: dict[str, Any]) -> list[str]:
     return lines
 
 
+def variants_table(results: dict[str, Any]) -> list[str]:
+    """The Markdown table (used by this script and by the suite's report)."""
+    sets: dict[str, str] = results["sets"]
+    head = "| variant | what it added | " + " | ".join(sets.values()) + " | build s/1,000 |"
+    lines = [
+        f"Generated {results['generated']} by `{results['command']}`"
+        + (" (quick run: a tenth of the queries)." if results.get("quick") else "."),
+        "",
+        "Each cell: top-1 / direct answers / answered precision (/ OOS recall), with the "
+        "thresholds each knowledge base calibrated itself at target precision "
+        f"{VARIANTS_TARGET_PRECISION}; then the median single-thread latency per query.",
+        "",
+        head,
+        "|" + "---|" * (len(sets) + 3),
+    ]
+    for row in results["variants"]:
+        cells = []
+        for key in sets:
+            m = row["sets"][key]
+            cell = f"{m['top1']:.1%} / {m['direct']:.1%} / {m['answered_precision']:.1%}"
+            if m["oos_recall"] is not None:
+                cell += f" / {m['oos_recall']:.1%}"
+            cells.append(f"{cell}; {m['latency_ms_p50']:.0f} ms")
+        lines.append(
+            f"| {row['title']} | {row['added']} | "
+            + " | ".join(cells)
+            + f" | {row['build_s_per_1000']:.1f} |"
+        )
+    return lines
+
+
+VARIANTS_TARGET_PRECISION = 0.95
+VARIANTS_JSON = "retrieval-variants.json"
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     """The report as Markdown."""
     machine = results.get("machine", {})
@@ -365,6 +400,9 @@ def render_markdown(results: dict[str, Any]) -> str:
             f"ms; index build {_num(demo.get('index_build_s'), 2)} s.",
             "",
         ]
+    variants = results.get("retrieval_variants")
+    if variants:
+        lines += ["## Retrieval variants tried", "", *variants_table(variants), ""]
     if results.get("notes"):
         lines += ["## Notes", ""] + [f"- {note}" for note in results["notes"]] + [""]
     lines += [

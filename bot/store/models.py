@@ -184,3 +184,17 @@ class ClickPair(Base):  # type: ignore[misc,valid-type]
     entry_id = Column(String(255), nullable=False)
     conversation = Column(String(64), nullable=False)  # a hash: counts customers, names none
     status = Column(String(16), nullable=False, default="new")  # new, accepted, dismissed
+
+
+class TurnResult(Base):  # type: ignore[misc,valid-type]
+    """What ``action_turn`` answered to one customer message: a retried call from Rasa
+    gets the same answer, and the turn's effects (a ticket...) happen once."""
+
+    __tablename__ = "turn_results"
+    __table_args__ = (UniqueConstraint("sender_id", "message_id"),)
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), nullable=False)
+    message_id = Column(String(64), nullable=False)
+    claimed_at = Column(UtcDateTime, nullable=False, default=utcnow, index=True)
+    response = Column(JSON, nullable=True)  # None while the turn is running

@@ -4,6 +4,9 @@ tracker, tickets and the unanswered log on a real SQLite file, scripted engines.
 from __future__ import annotations
 
 import asyncio
+import time
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +18,10 @@ from actions.effects import TurnEffects
 from actions.turn import ActionTurn
 from bot.store.clicks import ClickLog
 from bot.store.db import create_database, session_factory
-from bot.store.models import UnansweredQuestion
+from bot.store.models import TicketRow, UnansweredQuestion
 from bot.store.tickets import Tickets
 from bot.store.translations import TranslationGaps
+from bot.store.turn_ledger import TurnLedger
 from bot.store.unanswered import UnansweredLog
 from tests.auxil.turns import OPEN, engines
 
@@ -122,3 +126,55 @@ def test_a_click_on_a_clarification_is_kept_for_editors_redacted(tmp_path: Path)
     [pair] = ClickLog(sessions=sessions).pairs()
     assert (pair.text, pair.entry_id) == ("I need to change the address, order <number>",
                                           "change-order-address")  # fmt: skip
+
+
+def ledgered(tmp_path: Path, *, time_limit: float = 20.0) -> tuple[ActionTurn, Tickets, Any]:
+    turn, tickets, sessions = action(tmp_path)
+    turn._ledger = TurnLedger(sessions=sessions, stale_after=timedelta(seconds=40))
+    turn._time_limit = time_limit
+    return turn, tickets, sessions
+
+
+def with_id(state: Tracker, message_id: str) -> Tracker:
+    state.latest_message["message_id"] = message_id
+    return state
+
+
+def test_a_retried_call_gets_the_same_answer_and_the_ticket_is_opened_once(
+    tmp_path: Path,
+) -> None:
+    turn, tickets, sessions = ledgered(tmp_path)
+    first = run(turn, with_id(tracker("I want a person", intent="request_human"), "m-1"))
+    again = run(turn, with_id(tracker("I want a person", intent="request_human"), "m-1"))
+
+    assert again == first and [m.get("kind") for m in first[0]][-1] == "handoff"
+    with sessions() as session:
+        assert len(session.scalars(select(TicketRow)).all()) == 1
+    assert tickets.active_for("web-1") is not None
+
+
+def test_a_turn_past_its_time_limit_apologises_and_the_next_call_runs_it(
+    tmp_path: Path,
+) -> None:
+    turn, _, sessions = ledgered(tmp_path, time_limit=0.2)
+    engines = turn._engines
+    slow_faq = engines.faq
+
+    class Slow:
+        def ask(self, text: str) -> Any:
+            time.sleep(0.5)
+            return slow_faq.ask(text)
+
+        def entry(self, entry_id: str) -> Any:
+            return slow_faq.entry(entry_id)
+
+    turn._engines = replace(engines, faq=Slow())
+    messages, events = run(turn, with_id(tracker("is it raining in Paris"), "m-2"))
+    assert [m["kind"] for m in messages] == ["apology"] and events == []
+    assert "Something went wrong" in messages[0]["text"]
+    with sessions() as session:
+        assert session.scalars(select(UnansweredQuestion)).all() == []  # nothing half-stored
+
+    turn._engines, turn._time_limit = engines, 20.0
+    messages, _ = run(turn, with_id(tracker("is it raining in Paris"), "m-2"))
+    assert [m["kind"] for m in messages] == ["no_answer"]

@@ -91,7 +91,12 @@ def test_load_rejects_an_unknown_name(tmp_path: Path) -> None:
 
 def test_registry_names() -> None:
     assert set(LOADERS) == {
-        "banking77", "banking77_oos", "clinc150", "arbanking77", "xsid", "stackfaq"
+        "banking77",
+        "banking77_oos",
+        "clinc150",
+        "arbanking77",
+        "xsid",
+        "stackfaq",
     }
 
 

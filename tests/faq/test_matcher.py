@@ -24,9 +24,7 @@ def hits(*scores: float) -> list[Hit]:
         pytest.param(
             (0.9, 0.85, 0.3), T, Outcome.CLARIFY, ["e0", "e1"], id="high but margin too small"
         ),
-        pytest.param(
-            (0.75, 0.6875), T, Outcome.CLARIFY, ["e0", "e1"], id="margin just short"
-        ),
+        pytest.param((0.75, 0.6875), T, Outcome.CLARIFY, ["e0", "e1"], id="margin just short"),
         pytest.param(
             (0.7, 0.3), T, Outcome.CLARIFY, ["e0"], id="one plausible below answer threshold"
         ),
@@ -34,15 +32,24 @@ def hits(*scores: float) -> list[Hit]:
             (0.7, 0.5, 0.4), T, Outcome.CLARIFY, ["e0", "e1"], id="clarify cut-off is inclusive"
         ),
         pytest.param(
-            (0.8, 0.79, 0.78, 0.77, 0.76), T, Outcome.CLARIFY, ["e0", "e1", "e2"],
+            (0.8, 0.79, 0.78, 0.77, 0.76),
+            T,
+            Outcome.CLARIFY,
+            ["e0", "e1", "e2"],
             id="at most max_choices offered",
         ),
         pytest.param(
-            (0.8, 0.79, 0.78), Thresholds(0.75, 0.125, 0.5, max_choices=2), Outcome.CLARIFY,
-            ["e0", "e1"], id="a smaller max_choices",
+            (0.8, 0.79, 0.78),
+            Thresholds(0.75, 0.125, 0.5, max_choices=2),
+            Outcome.CLARIFY,
+            ["e0", "e1"],
+            id="a smaller max_choices",
         ),
         pytest.param(
-            (0.45, 0.4, 0.3, 0.2), T, Outcome.NO_ANSWER, ["e0", "e1", "e2"],
+            (0.45, 0.4, 0.3, 0.2),
+            T,
+            Outcome.NO_ANSWER,
+            ["e0", "e1", "e2"],
             id="nothing above clarify keeps the closest as candidates",
         ),
         pytest.param((), T, Outcome.NO_ANSWER, [], id="no hits"),
@@ -76,7 +83,8 @@ def test_the_decision_keeps_the_hits_it_was_given() -> None:
         pytest.param(dict(answer=0.8, margin=0.1, clarify=-0.1), "0 <= clarify", id="clarify<0"),
         pytest.param(dict(answer=0.8, margin=-0.01, clarify=0.6), "margin", id="negative margin"),
         pytest.param(
-            dict(answer=0.8, margin=0.1, clarify=0.6, max_choices=1), "two choices",
+            dict(answer=0.8, margin=0.1, clarify=0.6, max_choices=1),
+            "two choices",
             id="one choice",
         ),
     ],
