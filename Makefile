@@ -39,7 +39,7 @@ run: model
 	@echo "  Telegram and Slack switch on when their FRONTLINE_* credentials are set (README)."
 	@echo "  Stop with Ctrl-C."
 	@echo ""
-	@$(RUN) honcho start -f Procfile
+	@$(RUN) frontline supervise --procfile Procfile
 
 chat: install
 	@$(RUN) frontline chat --url http://localhost:$${FRONTLINE_RASA_PORT:-5005}

@@ -45,6 +45,13 @@ def _parser() -> argparse.ArgumentParser:
     rasa.add_argument("rasa_args", nargs=argparse.REMAINDER, help="e.g. run --port 5005 ...")
     rasa.set_defaults(handler=_rasa)
 
+    supervise = commands.add_parser(
+        "supervise", help="run a Procfile's processes; restart any that stops (make run)"
+    )
+    from bot.supervise.cli import add_arguments as add_supervise_arguments
+
+    add_supervise_arguments(supervise)
+
     chat = commands.add_parser("chat", help="chat with the running bot in the terminal")
     chat.add_argument("--url", default="http://localhost:5005", help="the Rasa server")
     chat.set_defaults(handler=_chat)
