@@ -159,6 +159,13 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--file", type=Path, help="default: FRONTLINE_AGENTS_FILE")
     listing.set_defaults(handler=_agents_list)
 
+    database = commands.add_parser("db", help="Frontline's own database").add_subparsers(
+        title="db commands"
+    )
+    database.add_parser(
+        "upgrade", help="migrate it to the newest schema (the servers do this at start-up too)"
+    ).set_defaults(handler=_db_upgrade)
+
     evaluate = commands.add_parser("eval", help="benchmarks").add_subparsers(title="eval commands")
     faq_eval = evaluate.add_parser(
         "faq", help="evaluate FAQ retrieval on a knowledge base and queries"
@@ -497,6 +504,26 @@ def _agents_list(args: argparse.Namespace) -> int:
             if on
         ]
         print(f"{account.name}  ({', '.join(ways)})")
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.store.migrate import head, revision, upgrade
+
+    url = get_settings().database_url_or_default
+    print(f"database: {make_url(url).render_as_string(hide_password=True)}")
+    try:
+        before = revision(url)
+        upgrade(url)
+        after = revision(url)
+    except SQLAlchemyError as error:
+        print(f"ERROR   {error}", file=sys.stderr)
+        return 1
+    print(f"before:   {before or 'none'}")
+    print(f"after:    {after}" + (" (the newest)" if after == head() else ""))
     return 0
 
 

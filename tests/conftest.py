@@ -17,6 +17,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 from bot.faq.encoders import Encoder, build_encoder
 from tests.auxil.fake_encoder import FakeEncoder
 
+# A throwaway PostgreSQL server for the store's tests (postgres_url, fresh_postgres_url).
+pytest_plugins = ("tests.auxil.postgres",)
+
 
 @pytest.fixture(scope="session")
 def load_encoder() -> Callable[[str], Encoder]:

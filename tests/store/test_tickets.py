@@ -1,9 +1,9 @@
-"""Handoff tickets on a real SQLite file: the context package, states, and restarts."""
+"""Handoff tickets on a real database (SQLite and PostgreSQL): the context package, states
+and restarts."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
@@ -13,9 +13,9 @@ from bot.store.tickets import Ticket, TicketError, TicketMessage, Tickets
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
 
-def tickets(path: Path) -> Tickets:
-    """A fresh repository on the file, as a restarted server would open it."""
-    return Tickets(sessions=session_factory(create_database(f"sqlite:///{path}")))
+def tickets(url: str) -> Tickets:
+    """A fresh repository on the database, as a restarted server would open it."""
+    return Tickets(sessions=session_factory(create_database(url)))
 
 
 def open_ticket(store: Tickets, **changes: object) -> Ticket:
@@ -38,9 +38,9 @@ def open_ticket(store: Tickets, **changes: object) -> Ticket:
     return store.open(**fields)  # type: ignore[arg-type]
 
 
-def test_the_context_package_survives_a_restart(tmp_path: Path) -> None:
-    ticket = open_ticket(tickets(tmp_path / "f.db"))
-    again = tickets(tmp_path / "f.db").get(ticket.id)
+def test_the_context_package_survives_a_restart(database_url: str) -> None:
+    ticket = open_ticket(tickets(database_url))
+    again = tickets(database_url).get(ticket.id)
     assert again is not None and again.status == "open"
     assert [(m.author, m.text) for m in again.transcript] == [
         ("customer", "Wo ist mein Paket?"),
@@ -53,8 +53,8 @@ def test_the_context_package_survives_a_restart(tmp_path: Path) -> None:
     assert again.profile["display_name"] == "Ana" and again.language == "de"
 
 
-def test_a_conversation_is_never_handed_off_twice(tmp_path: Path) -> None:
-    store = tickets(tmp_path / "f.db")
+def test_a_conversation_is_never_handed_off_twice(database_url: str) -> None:
+    store = tickets(database_url)
     first = open_ticket(store)
     second = open_ticket(store, reasons=[{"signal": "request", "message": 3, "evidence": "asked"}])
     assert second.id == first.id
@@ -62,8 +62,8 @@ def test_a_conversation_is_never_handed_off_twice(tmp_path: Path) -> None:
     assert [t.id for t in store.listing()] == [first.id]
 
 
-def test_agent_turns_claim_resolve_and_rate(tmp_path: Path) -> None:
-    store = tickets(tmp_path / "f.db")
+def test_agent_turns_claim_resolve_and_rate(database_url: str) -> None:
+    store = tickets(database_url)
     ticket = open_ticket(store)
     store.claim(ticket.id, "Mia")
     store.add_message(ticket.id, TicketMessage(T0 + timedelta(minutes=5), "agent", "Hallo!", "Mia"))
@@ -85,8 +85,8 @@ def test_agent_turns_claim_resolve_and_rate(tmp_path: Path) -> None:
     assert open_ticket(store).id != ticket.id  # a new handoff later is a new ticket
 
 
-def test_after_hours_tickets_wait_until_they_are_due(tmp_path: Path) -> None:
-    store = tickets(tmp_path / "f.db")
+def test_after_hours_tickets_wait_until_they_are_due(database_url: str) -> None:
+    store = tickets(database_url)
     ticket = open_ticket(store, due_at=T0 + timedelta(hours=12))
     assert ticket.status == "queued"
     assert store.due(T0) == []
@@ -98,8 +98,8 @@ def test_after_hours_tickets_wait_until_they_are_due(tmp_path: Path) -> None:
     assert store.get(ticket.id).status == "returned"  # type: ignore[union-attr]
 
 
-def test_unknown_tickets_and_authors_are_refused(tmp_path: Path) -> None:
-    store = tickets(tmp_path / "f.db")
+def test_unknown_tickets_and_authors_are_refused(database_url: str) -> None:
+    store = tickets(database_url)
     with pytest.raises(TicketError):
         store.add_message("nope", TicketMessage(T0, "customer", "hi"))
     ticket = open_ticket(store)
