@@ -3,7 +3,8 @@
 Rasa 3.6 logs a failed custom-action call ("the actions events are lost") and goes
 on listening: the customer gets silence. Here the call is retried a few times with a
 short backoff (``action_turn`` answers each message once, so a retry never doubles a
-ticket), waits at most ``turn_time_limit`` plus a margin instead of five minutes, and
+ticket), all attempts together take at most ``turn_time_limit`` plus a margin (far
+inside the conversation lock's lifetime, :mod:`bot.store.locks`), and
 if the action server still cannot answer, the customer gets an apology in their
 language, recorded in the conversation like any bot message.
 """
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 BACKOFF = (0.3, 1.0, 2.0)  # seconds before each retry
 APOLOGY_KIND = "apology"
+CALL_MARGIN = 10  # seconds for the way to the action server and back
 
 
 def install(settings: Settings, *, backoff: Sequence[float] = BACKOFF) -> None:
@@ -36,15 +38,23 @@ def install(settings: Settings, *, backoff: Sequence[float] = BACKOFF) -> None:
         return
     original = RemoteAction.run
     # One call waits as long as a turn may take, plus the way there and back.
-    action_module.DEFAULT_REQUEST_TIMEOUT = int(settings.turn_time_limit + 10)
+    action_module.DEFAULT_REQUEST_TIMEOUT = int(settings.turn_time_limit + CALL_MARGIN)
 
     async def run(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> Any:
         failure: Exception | None = None
+        loop = asyncio.get_running_loop()
+        # All attempts together stay well inside the conversation lock's lifetime.
+        deadline = loop.time() + settings.turn_time_limit + CALL_MARGIN * 2
         for attempt, delay in enumerate((0.0, *backoff)):
             if delay:
                 await asyncio.sleep(delay)
+            left = deadline - loop.time()
+            if left <= 1:
+                break
             try:
-                return await original(self, output_channel, nlg, tracker, domain)
+                return await asyncio.wait_for(
+                    original(self, output_channel, nlg, tracker, domain), timeout=left
+                )
             except ActionExecutionRejection:
                 raise
             except Exception as error:  # connection refused or reset, 5xx, timeout

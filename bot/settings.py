@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseSettings, Field, SecretStr, validator
 
@@ -46,6 +47,23 @@ class Settings(BaseSettings):
     )
     tracker_store_url: str = Field(
         default="", description="Rasa tracker store; default SQLite in var/."
+    )
+    redis_url: str = Field(
+        default="",
+        description="Redis for several Rasa replicas (lock store, the widget's socket.io); "
+        "empty for one process.",
+    )
+    redis_key_prefix: str = Field(
+        default="frontline", description="Prefix of Frontline's keys in Redis."
+    )
+    lock_lifetime: float = Field(
+        default=120.0,
+        gt=0,
+        description="Seconds a conversation's lock ticket lives: longer than any turn, so "
+        "two turns of one conversation never overlap.",
+    )
+    lock_poll_interval: float = Field(
+        default=0.02, gt=0, description="Seconds between checks of a busy conversation lock."
     )
 
     # Languages.
@@ -260,6 +278,16 @@ class Settings(BaseSettings):
     def _at_least_two_choices(cls, value: int) -> int:  # noqa: N805 - pydantic validator
         if value < 2:
             raise ValueError("must be at least 2: a clarification offers a choice")
+        return value
+
+    @validator("turn_time_limit")
+    def _turn_fits_in_its_lock(cls, value: float, values: dict[str, Any]) -> float:  # noqa: N805
+        lifetime = values.get("lock_lifetime")
+        if lifetime is not None and lifetime < value + 40:
+            raise ValueError(
+                f"must leave 40 s inside lock_lifetime ({lifetime} s): a turn that outlives "
+                "its conversation lock runs alongside the next message"
+            )
         return value
 
     @validator("telegram_mode")

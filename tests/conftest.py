@@ -17,8 +17,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 from bot.faq.encoders import Encoder, build_encoder
 from tests.auxil.fake_encoder import FakeEncoder
 
-# A throwaway PostgreSQL server for the store's tests (postgres_url, fresh_postgres_url).
-pytest_plugins = ("tests.auxil.postgres",)
+# Throwaway PostgreSQL and Redis servers for the store's tests (postgres_url,
+# fresh_postgres_url, redis_url), and the guard that keeps every test on 127.0.0.1.
+pytest_plugins = ("tests.auxil.postgres", "tests.auxil.redis_server", "tests.auxil.network_guard")
 
 
 @pytest.fixture(scope="session")
