@@ -168,6 +168,13 @@ class Settings(BaseSettings):
     web_rate_limit_burst: int = Field(
         default=5, description="Messages a widget session may send in a quick burst."
     )
+    web_rate_limit_per_address_per_minute: int = Field(
+        default=120,
+        description="Messages all widget sessions from one address may send per minute.",
+    )
+    web_rate_limit_per_address_burst: int = Field(
+        default=30, description="Messages one address may send in a quick burst."
+    )
 
     # Telegram (python-telegram-bot). On when FRONTLINE_TELEGRAM_TOKEN is set.
     rest_token: SecretStr | None = Field(

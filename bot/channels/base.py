@@ -283,16 +283,23 @@ class ChannelBase:
         When the process already works on as many turns as it may, the customer is told
         at once that we are busy, and the message is not passed on.
         """
-        if self.slots is None:
-            return await self._deliver(turn, output, on_new_message, handed_off)
-        with self.slots.slot() as free:
-            if free:
-                return await self._deliver(turn, output, on_new_message, handed_off)
         settings = get_settings()
         language = (
             supported_language(turn.profile.locale_hint, supported=list(settings.languages))
             or settings.default_language
         )
+        if len(turn.text) > settings.max_message_chars:
+            # Before any work: encoding a huge message would hold up everyone's turns.
+            limit = settings.max_message_chars
+            log.warning("%s: refused a %d-character message", self.name(), len(turn.text))
+            text = system_text("too_long", language, channel=self.name(), limit=limit)
+            await output.send_text_message(turn.sender_id, text)
+            return False
+        if self.slots is None:
+            return await self._deliver(turn, output, on_new_message, handed_off)
+        with self.slots.slot() as free:
+            if free:
+                return await self._deliver(turn, output, on_new_message, handed_off)
         log.warning("%s: busy (%d turns in flight); asked to resend", self.name(), self.slots.limit)
         busy = system_text("busy", language, channel=self.name())
         await output.send_text_message(turn.sender_id, busy)

@@ -32,6 +32,23 @@ def turn(key: str | None = "u1") -> Turn:
     return Turn("test-1", "hallo", profile, {"chat": 5}, delivery_key=key, extra={"edited": True})
 
 
+def test_a_message_past_the_character_cap_is_refused_before_any_work(
+    channel: Channel,
+) -> None:
+    """Telegram and Slack share this gate (the widget and REST refuse earlier)."""
+    received: list[UserMessage] = []
+
+    async def on_new_message(message: UserMessage) -> None:
+        received.append(message)
+
+    output = CollectingOutputChannel()
+    huge = Turn("test-1", "x" * 4001, turn().profile, {"chat": 5}, delivery_key="u2")
+    assert not asyncio.run(channel.deliver_turn(huge, output=output, on_new_message=on_new_message))
+    assert received == []
+    [reply] = output.messages
+    assert "4.000 Zeichen" in reply["text"]  # a de-AT customer, German number format
+
+
 def test_a_turn_reaches_rasa_once_with_its_metadata(channel: Channel) -> None:
     received: list[UserMessage] = []
 

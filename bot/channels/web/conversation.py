@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from rasa.core.channels.channel import UserMessage
 
 from bot.channels.base import ChannelBase, OnNewMessage, Profile, Turn, run_isolated, typed
+from bot.channels.peer import client_address
 from bot.channels.redact import redact
 from bot.channels.texts import language_of, system_text
 from bot.channels.web.history import conversation_history
@@ -48,6 +49,8 @@ class SocketServer(Emitter, Protocol):
     ) -> None: ...
 
     async def get_session(self, sid: str, namespace: str | None = None) -> dict[str, Any]: ...
+
+    def get_environ(self, sid: str, namespace: str | None = None) -> dict[str, Any] | None: ...
 
 
 class WebConversations:
@@ -106,6 +109,13 @@ class WebConversations:
                 return requested, []
         return self.registry.issue(), []
 
+    def _address(self, sid: str) -> str:
+        """The client's address as Sanic saw it (a local balancer's forwarded hop)."""
+        request = (self.sio.get_environ(sid) or {}).get("sanic.request")
+        if request is None:
+            return ""
+        return client_address(request.ip or "", request.headers.get("x-forwarded-for", ""))
+
     async def user_uttered(self, sid: str, data: Any) -> Receipt:
         session_id = (await self.sio.get_session(sid)).get("session_id")
         try:
@@ -116,7 +126,9 @@ class WebConversations:
             log.warning("web: refused a malformed message: %s", error)
             return {"status": "refused", "id": _id_of(data)}
         language = self._language(message.locale)
-        refusal = self.gate.check(session_id, message.text, now=self.clock())
+        refusal = self.gate.check(
+            session_id, message.text, now=self.clock(), socket=sid, address=self._address(sid)
+        )
         if refusal is not None:
             text = refusal.text(language)
             await self._refuse(sid, {"code": refusal.code, "text": text, "id": message.message_id})

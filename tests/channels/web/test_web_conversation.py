@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, TypeVar
 
 import pytest
@@ -43,6 +44,7 @@ class RecordingSocketServer:
     emitted: list[Emitted] = field(default_factory=list)
     rooms: dict[str, set[str]] = field(default_factory=dict)
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    peers: dict[str, tuple[str, str]] = field(default_factory=dict)  # sid: (ip, forwarded)
 
     async def emit(
         self, event: str, data: Any = None, to: str | None = None, **kwargs: Any
@@ -60,6 +62,11 @@ class RecordingSocketServer:
     async def get_session(self, sid: str, namespace: str | None = None) -> dict[str, Any]:
         return dict(self.sessions.get(sid, {}))
 
+    def get_environ(self, sid: str, namespace: str | None = None) -> dict[str, Any] | None:
+        ip, forwarded = self.peers.get(sid, ("127.0.0.1", ""))
+        headers = {"x-forwarded-for": forwarded} if forwarded else {}
+        return {"sanic.request": SimpleNamespace(ip=ip, headers=headers)}
+
     def events(self, name: str) -> list[Emitted]:
         return [e for e in self.emitted if e.event == name]
 
@@ -76,6 +83,8 @@ def web_channel(tmp_path: Path) -> WebChatInput:
         web_max_message_chars=50,
         web_rate_limit_per_minute=6,
         web_rate_limit_burst=3,
+        web_rate_limit_per_address_per_minute=12,
+        web_rate_limit_per_address_burst=6,
     )
     sessions = session_factory(create_database(settings.database_url_or_default))
     return WebChatInput(
@@ -288,3 +297,28 @@ def test_when_the_tracker_store_fails_the_session_is_not_replaced(
     chat.load_events = broken
     reply = request_session(chat, "tab-1", {"session_id": new_session_id(), "locale": "es"})
     assert reply["code"] == "internal_error" and "Lo siento" in reply["text"]
+
+
+def test_new_sessions_on_one_socket_share_its_allowance(
+    chat: WebConversations, rasa: FakeRasa
+) -> None:
+    statuses = []
+    for _ in range(5):  # a script that opens a fresh session for every few messages
+        start(chat, sid="tab-1")
+        statuses += [say(chat, "spam", sid="tab-1")["status"] for _ in range(5)]
+    assert statuses.count("accepted") == 3 and len(rasa.received) == 3
+
+
+def test_sockets_from_one_address_share_its_allowance_behind_our_balancer_too(
+    chat: WebConversations, sio: RecordingSocketServer, rasa: FakeRasa
+) -> None:
+    for n in range(4):  # four sockets, one customer address (via the local balancer)
+        sio.peers[f"tab-{n}"] = ("127.0.0.1", "198.51.100.1, 203.0.113.9")
+    sio.peers["other"] = ("203.0.113.50", "203.0.113.9")  # a forged header is not believed
+    accepted = 0
+    for n in range(4):
+        start(chat, sid=f"tab-{n}")
+        accepted += sum(say(chat, "hi", sid=f"tab-{n}")["status"] == "accepted" for _ in range(3))
+    assert accepted == 6  # the address's burst, though each socket had 3 to spend
+    start(chat, sid="other")
+    assert say(chat, "hi", sid="other")["status"] == "accepted"

@@ -35,3 +35,15 @@ def test_sessions_have_their_own_buckets_and_too_long_costs_no_token() -> None:
     assert gate.check("b", "ok", now=0.0) is None
     refusal = gate.check("a", "ok", now=1.0)
     assert refusal is not None and refusal.code == "rate_limited"
+
+
+def test_a_socket_and_an_address_have_buckets_of_their_own() -> None:
+    gate = MessageGate(
+        max_chars=100, per_minute=60, burst=2, per_address_minute=60, address_burst=3
+    )
+    assert gate.check("a", "hi", now=0.0, socket="s1", address="ip") is None
+    assert gate.check("b", "hi", now=0.0, socket="s1", address="ip") is None
+    refused = gate.check("c", "hi", now=0.0, socket="s1", address="ip")  # the socket's third
+    assert refused is not None and refused.code == "rate_limited"
+    assert gate.check("d", "hi", now=0.0, socket="s2", address="ip") is not None  # address
+    assert gate.check("e", "hi", now=0.0, socket="s3", address="other") is None
