@@ -8,11 +8,12 @@ export PYTHONDONTWRITEBYTECODE := 1
 UV := $(shell if uv --version >/dev/null 2>&1; then echo uv; else echo "python3 -m uv"; fi)
 RUN := $(UV) run --frozen --no-sync
 
-.PHONY: help install model run chat test test-fast lint eval clean
+.PHONY: help install model run cluster chat test test-fast lint eval clean
 
 help:
 	@echo "make run    install what is missing, train if the training data changed, start the bot"
 	@echo "make test   install what is missing, then run lint and the whole test suite"
+	@echo "make cluster  the scaled-out shape: PostgreSQL, Redis, 2 Rasa + 2 action servers, HAProxy"
 	@echo "make chat   chat with the running bot in this terminal"
 	@echo "make eval   FAQ retrieval benchmark; writes reports/faq-eval.{json,md}"
 	@echo "make lint   ruff and mypy"
@@ -40,6 +41,11 @@ run: model
 	@echo "  Stop with Ctrl-C."
 	@echo ""
 	@$(RUN) frontline supervise --procfile Procfile
+
+# The scaled-out shape on this machine (README, "Scaling out"): same URLs as make run.
+cluster: export PYTHONWARNINGS := ignore
+cluster: model
+	@$(RUN) frontline cluster run
 
 chat: install
 	@$(RUN) frontline chat --url http://localhost:$${FRONTLINE_RASA_PORT:-5005}

@@ -52,6 +52,16 @@ def _parser() -> argparse.ArgumentParser:
 
     add_supervise_arguments(supervise)
 
+    cluster = commands.add_parser("cluster", help="the scaled-out shape (make cluster)")
+    cluster_commands = cluster.add_subparsers(title="cluster commands", required=True)
+    from bot.cluster.cli import add_arguments as add_cluster_arguments
+
+    add_cluster_arguments(
+        cluster_commands.add_parser(
+            "run", help="PostgreSQL, Redis, Rasa replicas and action servers behind HAProxy"
+        )
+    )
+
     chat = commands.add_parser("chat", help="chat with the running bot in the terminal")
     chat.add_argument("--url", default="http://localhost:5005", help="the Rasa server")
     chat.set_defaults(handler=_chat)

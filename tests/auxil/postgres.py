@@ -22,10 +22,9 @@ from pathlib import Path
 import psycopg2
 import pytest
 
+from bot.cluster.postgres import BINARIES, SUPERUSER, as_user, unprivileged_user
 from tests.auxil.servers import free_port
 
-BINARIES = ("initdb", "pg_ctl", "postgres")
-SUPERUSER = "frontline"
 # Speed over durability: the cluster is thrown away after the session.
 SERVER_OPTIONS = (
     "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
@@ -49,11 +48,11 @@ class PostgresServer:
     def start(cls) -> PostgresServer:
         """initdb a cluster in a new temporary folder and start it."""
         root = Path(tempfile.mkdtemp(prefix="frontline-pg-"))
-        user = _unprivileged_user()
+        user = unprivileged_user()
         if user is not None:
             entry = pwd.getpwnam(user)
             os.chown(root, entry.pw_uid, entry.pw_gid)
-        server = cls(root=root, port=free_port(), run_as=_as_user(user))
+        server = cls(root=root, port=free_port(), run_as=as_user(user))
         try:
             server._pg(
                 "initdb", "-D", str(server.data), "-U", SUPERUSER, "--auth=trust",
@@ -105,27 +104,6 @@ class PostgresServer:
         subprocess.run(
             [*self.run_as, *command], check=True, capture_output=True, text=True, cwd=self.root
         )
-
-
-def _unprivileged_user() -> str | None:
-    """Who runs the server: None for the current user, unless that is root."""
-    if os.geteuid() != 0:
-        return None
-    for name in ("postgres", "nobody"):
-        try:
-            pwd.getpwnam(name)
-        except KeyError:
-            continue
-        return name
-    raise RuntimeError("running as root, and there is no postgres or nobody user to run as")
-
-
-def _as_user(user: str | None) -> list[str]:
-    if user is None:
-        return []
-    if shutil.which("runuser") is None:
-        raise RuntimeError("running as root needs runuser (util-linux) to start PostgreSQL")
-    return ["runuser", "-u", user, "--"]
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ from rasa.core.channels.socketio import SocketBlueprint
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncManager, AsyncRedisManager, AsyncServer
 
 from bot.channels.base import ChannelBase, OnNewMessage
 from bot.channels.pressure import TurnSlots
@@ -99,6 +99,7 @@ class WebChatInput(ChannelBase, InputChannel):
         sio = AsyncServer(
             async_mode="sanic",
             cors_allowed_origins="*" if self.policy.any else self.policy.allows_environ,
+            client_manager=_client_manager(self.settings),
         )
         self.sio = sio
         conversations = WebConversations(
@@ -154,3 +155,13 @@ class WebChatInput(ChannelBase, InputChannel):
             raise RuntimeError("the Rasa agent is not loaded yet")
         tracker = await agent.tracker_store.retrieve_full_tracker(sender_id)
         return None if tracker is None else [event.as_dict() for event in tracker.events]
+
+
+def _client_manager(settings: Settings) -> AsyncManager | None:
+    """Several replicas: emits go through Redis, so an agent's reply sent from any
+    replica reaches the customer's tab wherever its socket is (socket.io's own
+    ``AsyncRedisManager``). One process needs none."""
+    if not settings.redis_url:
+        return None
+    channel = f"{settings.redis_key_prefix}:socketio"
+    return AsyncRedisManager(settings.redis_url, channel=channel)

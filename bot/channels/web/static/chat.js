@@ -518,7 +518,9 @@
   }
 
   function connect() {
-    socket = window.io({ path: "/chat/socket.io" });
+    // WebSocket first: it needs no sticky sessions behind a balancer (make cluster);
+    // long polling remains the fallback where a proxy blocks WebSockets.
+    socket = window.io({ path: "/chat/socket.io", transports: ["websocket", "polling"] });
     socket.on("connect", requestSession);
     socket.on("disconnect", function () {
       ready = false;
