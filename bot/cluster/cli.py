@@ -23,10 +23,15 @@ ENGINES = {"postgres": "PostgreSQL 15", "redis-server": "redis-server", "haproxy
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dir", type=Path, default=Path("var/cluster"), help="state folder")
     parser.add_argument("--port", type=int, default=5005, help="the one port customers use")
+    parser.add_argument("--actions-port", type=int, default=5055, help="the action servers' door")
     parser.add_argument("--replicas", type=int, default=2, help="Rasa servers")
     parser.add_argument("--action-servers", type=int, default=2, help="action servers")
     parser.add_argument("--postgres-port", type=int, default=5433)
     parser.add_argument("--redis-port", type=int, default=6380)
+    parser.add_argument(
+        "--api-token", default="", help="switch on Rasa's HTTP API behind this token"
+    )
+    parser.add_argument("--actions-command", default="", help=argparse.SUPPRESS)  # tests
     parser.set_defaults(handler=run)
 
 
@@ -42,11 +47,14 @@ def run(args: argparse.Namespace) -> int:
     layout = Layout(
         root=args.dir.resolve(),
         port=args.port,
+        actions_port=args.actions_port,
         replicas=args.replicas,
         action_servers=args.action_servers,
         postgres_port=args.postgres_port,
         redis_port=args.redis_port,
         frontline=_frontline(),
+        actions_command=args.actions_command,
+        api_token=args.api_token,
     )
     procfile = prepare(layout)
     os.environ.update(layout.environment())
@@ -82,6 +90,8 @@ def prepare(layout: Layout) -> Path:
             postgres.pg_ctl(data, "stop", port=layout.postgres_port, user=user)
     redis_dir = layout.root / "redis"
     redis_dir.mkdir(parents=True, exist_ok=True)
+    endpoints = Path("endpoints.yml").read_text(encoding="utf-8")
+    (layout.root / "endpoints.yml").write_text(layout.endpoints(endpoints), encoding="utf-8")
     haproxy_cfg = layout.root / "haproxy.cfg"
     haproxy_cfg.write_text(layout.haproxy_config(), encoding="utf-8")
     procfile = layout.root / "Procfile"

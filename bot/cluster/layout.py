@@ -19,15 +19,15 @@ from bot.cluster.postgres import SUPERUSER
 class Layout:
     root: Path  # state: PostgreSQL's data, Redis's folder, the generated files
     port: int = 5005
-    actions_port: int = 5055  # endpoints.yml calls the action server here
+    actions_port: int = 5055  # the replicas' action calls (the cluster's endpoints.yml)
     replicas: int = 2
     action_servers: int = 2
     postgres_port: int = 5433
     redis_port: int = 6380
-    first_rasa_port: int = 5105
-    first_actions_port: int = 5155
     model: Path = Path("models/frontline.tar.gz")
     frontline: str = "frontline"  # the command line tool, by path when not on PATH
+    actions_command: str = ""  # instead of `frontline actions` (tests freeze its clock)
+    api_token: str = ""  # when set, Rasa's HTTP API is on, behind this token
 
     def __post_init__(self) -> None:
         if self.replicas < 1 or self.action_servers < 1:
@@ -35,11 +35,12 @@ class Layout:
 
     @property
     def rasa_ports(self) -> list[int]:
-        return [self.first_rasa_port + n for n in range(self.replicas)]
+        """The replicas listen 100 ports above the front door (5105, 5106...)."""
+        return [self.port + 100 + n for n in range(self.replicas)]
 
     @property
     def actions_ports(self) -> list[int]:
-        return [self.first_actions_port + n for n in range(self.action_servers)]
+        return [self.actions_port + 100 + n for n in range(self.action_servers)]
 
     @property
     def database_url(self) -> str:
@@ -65,17 +66,25 @@ class Layout:
             f"redis: {shlex.join(redis)}",
         ]
         for n, port in enumerate(self.actions_ports, 1):
-            lines.append(
-                f"actions{n}: {self.frontline} actions --port {port} --interface 127.0.0.1"
-            )
+            actions = self.actions_command or f"{self.frontline} actions"
+            lines.append(f"actions{n}: {actions} --port {port} --interface 127.0.0.1")
+        api = f" --enable-api --auth-token {shlex.quote(self.api_token)}" if self.api_token else ""
         for n, port in enumerate(self.rasa_ports, 1):
             lines.append(
                 f"rasa{n}: {self.frontline} rasa run --port {port} --interface 127.0.0.1 "
-                f"--model {shlex.quote(str(self.model))} --endpoints endpoints.yml "
-                "--credentials credentials.yml"
+                f"--model {shlex.quote(str(self.model))} "
+                f"--endpoints {shlex.quote(str(self.root / 'endpoints.yml'))} "
+                f"--credentials credentials.yml{api}"
             )
         lines.append(f"balancer: {shlex.join(haproxy)}")
         return "\n".join(lines) + "\n"
+
+    def endpoints(self, template: str) -> str:
+        """The project's endpoints.yml with the action calls sent to the balancer."""
+        default = "http://localhost:5055/webhook"
+        if default not in template:
+            raise ValueError(f"endpoints.yml no longer calls the action server at {default}")
+        return template.replace(default, f"http://127.0.0.1:{self.actions_port}/webhook")
 
     def haproxy_config(self) -> str:
         """One front door for customers and agents, one for the replicas' action calls.

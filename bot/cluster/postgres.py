@@ -59,11 +59,14 @@ def initdb(data: Path, *, user: str | None) -> bool:
         return False
     data.parent.mkdir(parents=True, exist_ok=True)
     own(data.parent, user)
-    subprocess.run(
+    done = subprocess.run(
         [*as_user(user), "initdb", "-D", str(data), "-U", SUPERUSER, "--auth=trust",
          "-E", "UTF8", "--no-locale"],
-        check=True, capture_output=True, text=True,
+        capture_output=True, text=True,
     )  # fmt: skip
+    if done.returncode != 0:
+        who = f" (run as {user}: every folder above {data.parent} must let {user} through)"
+        raise RuntimeError(f"initdb failed{who if user else ''}:\n{done.stderr.strip()}")
     return True
 
 
