@@ -319,6 +319,10 @@ def _dataset_section(key: str, section: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
 def variants_table(results: dict[str, Any]) -> list[str]:
     """The Markdown table (used by this script and by the suite's report)."""
     sets: dict[str, str] = results["sets"]
@@ -338,9 +342,10 @@ def variants_table(results: dict[str, Any]) -> list[str]:
         cells = []
         for key in sets:
             m = row["sets"][key]
-            cell = f"{m['top1']:.1%} / {m['direct']:.1%} / {m['answered_precision']:.1%}"
+            # Precision is undefined (None) when nothing at all was answered.
+            cell = " / ".join(_share(m[k]) for k in ("top1", "direct", "answered_precision"))
             if m["oos_recall"] is not None:
-                cell += f" / {m['oos_recall']:.1%}"
+                cell += f" / {_share(m['oos_recall'])}"
             cells.append(f"{cell}; {m['latency_ms_p50']:.0f} ms")
         lines.append(
             f"| {row['title']} | {row['added']} | "
