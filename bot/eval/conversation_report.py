@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any
 
 from bot.eval.conversations import ConversationLog, TurnLog
@@ -126,14 +125,15 @@ def _with_click(turn: TurnLog, turns: list[TurnLog]) -> _Outcome:
 
 
 def _warranted(turns: list[TurnLog]) -> bool:
-    """A person was warranted: asked for, a sensitive topic, strong anger, or two misses."""
+    """A person was warranted: asked for, a sensitive topic, strong anger, or three misses
+    in a row (after two the bot offers a person, and the customer decides)."""
     wants = [t.step.want for t in turns if not t.auto]
     if any(w in ("person", "sensitive") for w in wants):
         return True
     if any(t.step.handoff for t in turns):
         return True
     faq = [w for w in wants if w not in (None, "chat", "silent")]
-    return any(a == b == "none" for a, b in pairwise(faq))
+    return any(faq[i : i + 3] == ["none"] * 3 for i in range(len(faq) - 2))
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -39,6 +39,11 @@ def parse_policy(data: Any, *, source: str = "escalation.yml") -> EscalationPoli
     if sustained is not None and window is not None and sustained > window:
         problems.append("anger.sustained: cannot exceed anger.window")
     failed = _count(data, "failed_turns", problems)
+    offered = (
+        _count(data, "failed_turns_offer", problems) if "failed_turns_offer" in data else failed
+    )
+    if failed is not None and offered is not None and offered > failed:
+        problems.append("failed_turns_offer: must not exceed failed_turns")
     # Optional (files written before these signals existed keep working).
     complaint = _probability(
         data.get("complaint") or {"offer": 0.5}, "offer", problems, where="complaint."
@@ -66,7 +71,7 @@ def parse_policy(data: Any, *, source: str = "escalation.yml") -> EscalationPoli
         people = {}
     if problems:
         raise EscalationConfigError(source, problems)
-    assert offer is not None and handoff is not None and failed is not None
+    assert offer is not None and handoff is not None and failed is not None and offered is not None
     assert sustained is not None and window is not None
     assert complaint is not None and repeat is not None
     return EscalationPolicy(
@@ -78,6 +83,7 @@ def parse_policy(data: Any, *, source: str = "escalation.yml") -> EscalationPoli
         anger_sustained=sustained,
         anger_window=window,
         failed_turns=failed,
+        failed_turns_offer=offered,
         sensitive_topics={
             str(t): {str(lang): [str(p) for p in ps] for lang, ps in by.items()}
             for t, by in topics.items()

@@ -71,7 +71,8 @@ class EscalationPolicy:
     anger_handoff: float = 0.85
     anger_sustained: int = 2
     anger_window: int = 3
-    failed_turns: int = 2
+    failed_turns: int = 3
+    failed_turns_offer: int = 2
     sensitive_topics: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
     complaint_offer: float = 0.5
     repeat_offer: float = 0.85
@@ -119,10 +120,12 @@ class EscalationPolicy:
             evidence = "the customer asked this before"
             reasons.append(Reason("repeat", last, evidence, round(turn.repeat, 3)))
         failures = _trailing(lambda t: not t.helped, turns)
-        if failures >= self.failed_turns:
+        if failures >= self.failed_turns_offer:
+            # Offered first: the customer decides, with one click, whether a person should
+            # take over. Only when the misses go on does the bot hand off by itself.
             evidence = f"{failures} turns in a row without help"
             reasons.append(Reason("failure", last, evidence))
-            handoff = True
+            handoff |= failures >= self.failed_turns
         if handoff:
             return Decision(Action.HANDOFF, (*reasons, *self._earlier(turns, reasons)))
         return Decision(Action.OFFER if reasons else Action.NONE, tuple(reasons))

@@ -42,12 +42,16 @@ def test_a_click_settles_the_clarification_and_is_answered() -> None:
     assert kinds(bot.say("is it raining in Rome")) == ["no_answer"]
 
 
-def test_none_of_these_after_a_miss_is_the_second_failure_and_hands_off() -> None:
+def test_none_of_these_after_a_miss_offers_a_person_and_a_third_miss_hands_off() -> None:
     bot = chat()
     bot.say(WEATHER)
     clarified = bot.say(ADDRESS)
     reply = bot.click(button(clarified, "/faq_none"))
-    assert kinds(reply) == ["none_chosen", "handoff"]
+    assert kinds(reply) == ["none_chosen"]  # the second failure: the customer decides
+    assert [b["payload"] for b in buttons(reply)] == ["/request_human"]
+    assert not reply.pause and reply.ticket is None
+    reply = bot.say("is it raining in Rome")
+    assert kinds(reply) == ["no_answer", "handoff"]
     assert reply.pause and reply.disable_buttons
     assert [r["signal"] for r in reply.ticket.reasons] == ["failure"]
 
@@ -63,7 +67,10 @@ def test_none_of_these_alone_offers_a_person_without_handing_off() -> None:
 def test_a_pending_clarification_followed_by_another_miss_counts_as_failure() -> None:
     bot = chat()
     bot.say(ADDRESS)
-    reply = bot.say(WEATHER)
+    offered = bot.say(WEATHER)  # two failures: a person is offered, not imposed
+    assert kinds(offered) == ["no_answer"] and not offered.pause
+    assert "/request_human" in [b["payload"] for b in buttons(offered)]
+    reply = bot.say("is it raining in Rome")
     assert kinds(reply) == ["no_answer", "handoff"]
     assert reply.pause
 
@@ -170,14 +177,15 @@ def test_yes_after_an_offer_accepts_it() -> None:
 
 
 def test_the_handoff_ticket_lists_every_reason_anger_included() -> None:
-    bot = chat(angry=Mood(anger=0.75))
-    bot.say(ANGRY)
+    shouted = "AND IS IT SNOWING IN OSLO??"
+    bot = Chat(engines(FAQ, mood={shouted: Mood(anger=0.75)}), now=OPEN)
     bot.say(WEATHER)
-    reply = bot.say("is it sunny in Lisbon")
+    bot.say("is it sunny in Lisbon")
+    reply = bot.say(shouted)
     assert kinds(reply) == ["no_answer", "handoff"]
     signals = [r["signal"] for r in reply.ticket.reasons]
-    assert signals == ["failure", "anger"]
-    assert reply.ticket.reasons[1]["quote"] == ANGRY
+    assert signals == ["anger", "failure"]
+    assert reply.ticket.reasons[0]["quote"] == shouted
 
 
 def test_after_hours_a_request_is_queued_then_never_offered_again() -> None:
