@@ -104,6 +104,37 @@ TARGETS = (
         lambda v: v >= 0.75,
     ),
     Target(
+        "BANKING77 k=10 top-1 with `frontline faq tune` >= 85% (issue 12)",
+        "default settings 79.1% before issue 12",
+        lambda r: _get(r, "datasets", "banking77_k10_tuned", "frontline", "top1"),
+        lambda v: v >= 0.85,
+    ),
+    Target(
+        "StackFAQ (one question per entry), default settings, top-1 >= 85% (issue 12)",
+        "78.7% before issue 12",
+        lambda r: _get(r, "datasets", "stackfaq", "frontline", "top1"),
+        lambda v: v >= 0.85,
+    ),
+    Target(
+        "StackFAQ direct answers (right entry, no question back) >= 70% (issue 12)",
+        "37.5% at 99.4% precision before issue 12",
+        lambda r: _direct(r, "stackfaq"),
+        lambda v: v >= 0.70,
+    ),
+    Target(
+        "BANKING77-OOS, thresholds calibrated on its own KB: answered precision >= 90% "
+        "(issue 12)",
+        "78% before issue 12",
+        lambda r: _get(r, "datasets", "banking77_oos", "frontline", "answered_precision"),
+        lambda v: v >= 0.90,
+    ),
+    Target(
+        "ArBanking77 MSA vs English KB: direct answers >= 40% (issue 12)",
+        "4-7% (dialects) before issue 12",
+        lambda r: _direct(r, "arbanking77"),
+        lambda v: v >= 0.40,
+    ),
+    Target(
         "Demo knowledge base (data/faq) query latency p95 <= 20 ms, one thread",
         "-",
         lambda r: _get(r, "demo", "latency_ms_p95"),
@@ -152,6 +183,16 @@ def _ratio(ours: float | None, theirs: float | None) -> str:
         return "-"
     ratio = ours / theirs
     return f"{ratio:.2f}x" if ratio >= 0.1 else f"{ratio:.2g}x"
+
+
+def _direct(results: dict[str, Any], key: str) -> float | None:
+    """Share of answerable queries answered directly with the right entry."""
+    frontline = _get(results, "datasets", key, "frontline")
+    if not frontline or frontline.get("answer_rate") is None:
+        return None
+    precision = frontline.get("answered_precision") or 0.0
+    answerable = 1.0 - float(frontline.get("oos_share") or 0.0)
+    return float(frontline["answer_rate"]) * precision / answerable if answerable else None
 
 
 def _oos_recall_at_accuracy_target(results: dict[str, Any]) -> float | None:
