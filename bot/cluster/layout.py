@@ -95,7 +95,7 @@ class Layout:
         believe from a loopback peer only (:mod:`bot.channels.peer`).
         """
         rasa = "\n".join(
-            f"    server rasa{n} 127.0.0.1:{port} check inter 1s fall 2 rise 2"
+            f"    server rasa{n} 127.0.0.1:{port} check inter 2s fall 3 rise 2"
             for n, port in enumerate(self.rasa_ports, 1)
         )
         actions = "\n".join(
@@ -116,6 +116,9 @@ defaults
     timeout server 120s
     timeout tunnel 1h
     timeout http-request 10s
+    # A replica busy with a burst answers its health check late, not never: a short
+    # check timeout once marked both replicas down under 200 conversations at once.
+    timeout check 10s
 
 frontend frontline
     bind :{self.port}
