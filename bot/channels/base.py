@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.lock_store import LockError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -325,15 +326,17 @@ class ChannelBase:
         )
         if handed_off is None:
             handed_off = self.handed_off(turn.sender_id)
-        await on_new_message(
-            UserMessage(
-                turn.text,
-                output,
-                turn.sender_id,
-                input_channel=self.name(),
-                metadata=turn.metadata(),
-            )
+        message = UserMessage(
+            turn.text, output, turn.sender_id, input_channel=self.name(), metadata=turn.metadata()
         )
+        try:
+            await on_new_message(message)
+        except LockError:
+            # Rasa could not even lock the conversation (Redis down): nothing ran, nothing
+            # was recorded, so the platform's or client's resend must be taken.
+            if turn.delivery_key is not None:
+                self.deliveries.release(self.name(), turn.delivery_key)
+            raise
         if handed_off and self.handoff is not None:
             await self.handoff.customer_wrote(turn.sender_id, turn.shown)
         return True

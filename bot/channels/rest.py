@@ -135,7 +135,18 @@ class RestInput(ChannelBase, InputChannel):
             # The turn is shielded: a client that stops waiting must not leave it half-done.
             self._running.add(work)
             work.add_done_callback(self._running.discard)
-            await asyncio.shield(work)
+            try:
+                await asyncio.shield(work)
+            except Exception:
+                if collector.messages:  # the customer was answered: say what was said
+                    log.exception("rest: a turn failed after its reply")
+                    return response.json(collector.messages)
+                # Storage or locks unavailable: nothing was said, and the message may be
+                # sent again (same message_id) once they are back.
+                log.exception("rest: a turn failed before any reply")
+                return _error(
+                    503, "the bot cannot take this message now; send it again", retry_after=2
+                )
             return response.json(collector.messages)
 
         hooks.add_route(health, "/", methods=["GET"], name="health")

@@ -51,9 +51,27 @@ class DeliveryLog:
                 session.add(ChannelDelivery(channel=channel, key=key))
         except IntegrityError:
             return False
+        except Exception:
+            # The database is down: nothing was claimed, so the resend must get through.
+            self._forget(marker)
+            raise
         if prune:
             self.prune()
         return True
+
+    def release(self, channel: str, key: str) -> None:
+        """Give up the claim on ``key``: its turn never ran, so a resend must run it."""
+        self._forget((channel, key))
+        with self._sessions.begin() as session:
+            session.execute(
+                delete(ChannelDelivery).where(
+                    ChannelDelivery.channel == channel, ChannelDelivery.key == key
+                )
+            )
+
+    def _forget(self, marker: tuple[str, str]) -> None:
+        with self._lock:
+            self._recent.pop(marker, None)
 
     def prune(self, *, now: datetime | None = None) -> int:
         """Forget deliveries older than the platforms ever redeliver; returns how many."""

@@ -20,6 +20,7 @@ overwrite each other's events). Two defaults of Rasa 3.6 break that promise:
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
@@ -30,6 +31,8 @@ from rasa.core.lock_store import InMemoryLockStore, LockError, LockStore, RedisL
 
 from bot.settings import Settings, get_settings
 from bot.store.lock_scripts import ISSUE, RELEASE, TIDY
+
+log = logging.getLogger(__name__)
 
 
 class _ConfiguredLocks(LockStore):
@@ -104,7 +107,14 @@ class AtomicRedisLockStore(_ConfiguredLocks, RedisLockStore):
         self._tidy(keys=[self.key_prefix + conversation_id], args=[time.time()])
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
-        self._release(keys=[self.key_prefix + conversation_id], args=[ticket_number, time.time()])
+        try:
+            key = self.key_prefix + conversation_id
+            self._release(keys=[key], args=[ticket_number, time.time()])
+        except Exception as error:
+            # The turn is done and recorded: failing its request now would make the
+            # client send it again. The ticket expires by itself (a Redis restart has
+            # already forgotten it).
+            log.warning("could not return lock ticket %d: %r", ticket_number, error)
 
     def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
         self.cleanup(conversation_id, ticket_number)

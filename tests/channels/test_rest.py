@@ -19,6 +19,7 @@ from types import SimpleNamespace
 import pytest
 import requests
 from rasa.core.channels.channel import UserMessage, register
+from rasa.core.lock_store import LockError
 from sanic import Sanic
 
 from bot.channels.pressure import TurnSlots
@@ -42,6 +43,11 @@ class Rasa:
     delay: float = 0.0
 
     async def __call__(self, message: UserMessage) -> None:
+        if "lock fails once" in message.text and not any(
+            r.get("refused") == message.text for r in self._records()
+        ):
+            self._write({"refused": message.text})
+            raise LockError("Error while acquiring lock. Error:\nConnection refused")
         self._write({"received": message.text, "metadata": message.metadata})
         await asyncio.sleep(self.delay)
         await message.output_channel.send_text_message(message.sender_id, f"re: {message.text}")
@@ -248,3 +254,15 @@ def test_past_the_turns_in_flight_a_customer_hears_at_once_that_we_are_busy(
     assert busy.status_code == 503 and busy.headers["Retry-After"]
     assert "Minute" in busy.json()[0]["text"] and elapsed < 0.5
     assert first[0].status_code == 200 and rasa.received == ["one"]
+
+
+def test_a_turn_that_could_not_lock_its_conversation_is_a_503_and_its_resend_runs(
+    url: str, rasa: Rasa
+) -> None:
+    body = {"sender": "ana", "message": "lock fails once", "message_id": "m-lock"}
+    refused = requests.post(url, json=body, timeout=10)
+    assert refused.status_code == 503 and refused.headers["Retry-After"]
+    again = requests.post(url, json=body, timeout=10)  # the same message, sent again
+    assert again.status_code == 200
+    assert again.json() == [{"recipient_id": "ana", "text": "re: lock fails once"}]
+    assert rasa.received == ["lock fails once"]

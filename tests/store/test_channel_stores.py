@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+from sqlalchemy.exc import DBAPIError
+
 from bot.store.db import create_database, session_factory
 from bot.store.deliveries import DeliveryLog
+from bot.store.models import ChannelDelivery
 from bot.store.payloads import PayloadStore
 
 
@@ -16,6 +20,24 @@ def test_a_delivery_is_first_only_once_even_across_replicas(database_url: str) -
     assert not one.first_delivery("telegram", "100")
     assert not two.first_delivery("telegram", "100")
     assert two.first_delivery("slack", "100")  # keys are per channel
+
+
+def test_a_released_claim_lets_the_resend_through(database_url: str) -> None:
+    log = DeliveryLog(sessions=session_factory(create_database(database_url)))
+    assert log.first_delivery("rest", "m-1")
+    log.release("rest", "m-1")  # its turn never ran
+    assert log.first_delivery("rest", "m-1")
+    assert not log.first_delivery("rest", "m-1")
+
+
+def test_a_claim_the_database_refused_is_not_remembered(database_url: str) -> None:
+    engine = create_database(database_url)
+    log = DeliveryLog(sessions=session_factory(engine))
+    ChannelDelivery.__table__.drop(engine)  # the database cannot take the claim
+    with pytest.raises(DBAPIError):
+        log.first_delivery("rest", "m-2")
+    ChannelDelivery.__table__.create(engine)  # back
+    assert log.first_delivery("rest", "m-2")
 
 
 def test_old_deliveries_are_pruned(database_url: str) -> None:

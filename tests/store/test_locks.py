@@ -34,8 +34,15 @@ class Outcome:
     lost: int = 0
 
 
-def race(make_store: Callable[[], LockStore], conversation: str, pairs: int = PAIRS) -> Outcome:
-    """``pairs`` times, one message on each of two replicas at once."""
+def race(
+    make_store: Callable[[], LockStore],
+    conversation: str,
+    pairs: int = PAIRS,
+    *,
+    stuck_after: float = 10.0,
+) -> Outcome:
+    """``pairs`` times, one message on each of two replicas at once; a turn still waiting
+    after ``stuck_after`` seconds counts as lost."""
     outcome, inside, guard = Outcome(), [0], threading.Lock()
     barrier = threading.Barrier(2, timeout=30)
 
@@ -56,9 +63,7 @@ def race(make_store: Callable[[], LockStore], conversation: str, pairs: int = PA
             for _ in range(pairs):
                 barrier.wait()
                 try:
-                    # A turn still waiting after half a second waits forever: its
-                    # ticket was overwritten by the other replica's.
-                    await asyncio.wait_for(turn(), 0.5)
+                    await asyncio.wait_for(turn(), stuck_after)
                 except (LockError, asyncio.TimeoutError):
                     with guard:
                         outcome.lost += 1
@@ -85,7 +90,10 @@ def test_two_replicas_never_serve_one_conversation_at_once_with_ours_and_do_with
     def ours() -> LockStore:
         return AtomicRedisLockStore(url=redis_url, lifetime=30, poll_interval=0.001)
 
-    theirs, mine = race(rasas, "race-rasa", RASA_PAIRS), race(ours, "race-ours")
+    # A turn of Rasa's store whose ticket the other replica overwrote waits forever:
+    # half a second tells; ours gets ten, so a busy CI machine cannot fake a loss.
+    theirs = race(rasas, "race-rasa", RASA_PAIRS, stuck_after=0.5)
+    mine = race(ours, "race-ours")
 
     assert mine == Outcome(served=2 * PAIRS, overlaps=0, lost=0)
     # Rasa's GET-modify-SET hands both replicas the same ticket when they issue
