@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import ipaddress
 import logging
 import time
 from collections.abc import Callable
@@ -35,6 +34,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.base import ChannelBase, OnNewMessage, Profile, Turn, typed
 from bot.channels.pacing import TokenBuckets
+from bot.channels.peer import client_address, is_loopback
 from bot.channels.pressure import TurnSlots
 from bot.channels.texts import system_text
 from bot.channels.wiring import channel_stores, turn_slots
@@ -204,14 +204,10 @@ def _json_object(request: Request) -> dict[str, Any] | None:
 
 def _loopback(request: Request) -> bool:
     """The peer is this machine, and so is the client a local proxy forwards for."""
-    forwarded = request.headers.get("x-forwarded-for", "")
-    addresses = [request.ip or ""]
-    if forwarded:
-        addresses.append(forwarded.split(",")[-1].strip())  # the one our proxy added
-    try:
-        return all(ipaddress.ip_address(a).is_loopback for a in addresses if a) and any(addresses)
-    except ValueError:
-        return False
+    peer = request.ip or ""
+    return is_loopback(peer) and is_loopback(
+        client_address(peer, request.headers.get("x-forwarded-for", ""))
+    )
 
 
 def _short(value: object) -> str | None:
