@@ -9,14 +9,17 @@ back through a :class:`FrontlineOutput`, which gives each platform one
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import hashlib
 import logging
+import time
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
-from rasa.core.lock_store import LockError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -27,10 +30,12 @@ from bot.channels.texts import system_text
 from bot.locale.resolve import supported_language
 from bot.settings import get_settings
 from bot.store.addresses import AddressBook
-from bot.store.deliveries import DeliveryLog
+from bot.store.deliveries import BEAT_EVERY, Claim, DeliveryLog
 from bot.turn.metadata import BUTTON_TITLE, MessageMetadata, read_metadata
 
 log = logging.getLogger(__name__)
+
+CLAIM_POLL_S = 0.5
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -313,10 +318,9 @@ class ChannelBase:
         on_new_message: OnNewMessage,
         handed_off: bool | None,
     ) -> bool:
-        if turn.delivery_key is not None and not self.deliveries.first_delivery(
-            self.name(), turn.delivery_key
-        ):
-            log.info("%s: dropped redelivery %s", self.name(), turn.delivery_key)
+        key = turn.delivery_key
+        if key is not None and not await self._claim(key):
+            log.info("%s: dropped redelivery %s", self.name(), key)
             return False
         self.addresses.remember(
             turn.sender_id,
@@ -327,19 +331,69 @@ class ChannelBase:
         if handed_off is None:
             handed_off = self.handed_off(turn.sender_id)
         message = UserMessage(
-            turn.text, output, turn.sender_id, input_channel=self.name(), metadata=turn.metadata()
+            turn.text,
+            output,
+            turn.sender_id,
+            input_channel=self.name(),
+            metadata=turn.metadata(),
+            # The same delivery keeps its id when a resend runs it again elsewhere, so
+            # the action server hands back the answer it already gave (its turn ledger).
+            message_id=stable_message_id(self.name(), key) if key is not None else None,
         )
         try:
-            await on_new_message(message)
-        except LockError:
-            # Rasa could not even lock the conversation (Redis down): nothing ran, nothing
-            # was recorded, so the platform's or client's resend must be taken.
-            if turn.delivery_key is not None:
-                self.deliveries.release(self.name(), turn.delivery_key)
+            async with self._beating(key):
+                await on_new_message(message)
+        except Exception:
+            # Rasa saves the conversation last: a turn that raised left nothing behind
+            # (Redis or the database down, a reply that could not be sent), so the
+            # platform's or client's resend must be taken.
+            if key is not None:
+                self.deliveries.release(self.name(), key)
             raise
+        if key is not None:
+            self.deliveries.finish(self.name(), key)
         if handed_off and self.handoff is not None:
             await self.handoff.customer_wrote(turn.sender_id, turn.shown)
         return True
+
+    async def _claim(self, key: str) -> bool:
+        """True when this process is to run the delivery ``key``.
+
+        A resend that finds the first delivery still running waits for it: it is
+        dropped once that run finishes, and takes over if its process dies.
+        """
+        deadline = time.monotonic() + get_settings().lock_lifetime
+        claim = self.deliveries.claim(self.name(), key)
+        while claim is Claim.RUNNING and time.monotonic() < deadline:
+            await asyncio.sleep(CLAIM_POLL_S)
+            claim = self.deliveries.claim(self.name(), key)
+        return claim is Claim.RUN
+
+    @contextlib.asynccontextmanager
+    async def _beating(self, key: str | None) -> AsyncIterator[None]:
+        """Beat on the claim of ``key`` while the turn runs: this process is alive."""
+        if key is None:
+            yield
+            return
+
+        async def beat() -> None:
+            while True:
+                await asyncio.sleep(BEAT_EVERY.total_seconds())
+                try:
+                    self.deliveries.beat(self.name(), key)
+                except Exception:  # a missed beat only risks a resend waiting longer
+                    log.warning("%s: could not beat on delivery %s", self.name(), key)
+
+        beating = asyncio.create_task(beat())
+        try:
+            yield
+        finally:
+            beating.cancel()
+
+
+def stable_message_id(channel: str, key: str) -> str:
+    """Rasa's message id for a platform delivery: the same on every replica and resend."""
+    return hashlib.sha256(f"{channel}:{key}".encode()).hexdigest()[:32]
 
 
 async def run_isolated(

@@ -56,7 +56,7 @@ class UnansweredQuestion(Base):  # type: ignore[misc,valid-type]
 
 
 class ChannelDelivery(Base):  # type: ignore[misc,valid-type]
-    """One platform delivery (a Telegram update, a Slack event) already handled.
+    """One platform delivery (a Telegram update, a Slack event), running or handled.
 
     The unique key makes a redelivery lose the race on every replica, not just this one.
     """
@@ -68,6 +68,9 @@ class ChannelDelivery(Base):  # type: ignore[misc,valid-type]
     channel = Column(String(32), nullable=False)
     key = Column(String(255), nullable=False)
     received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    # While the turn runs its process beats here; done_at is set when it is over.
+    beat_at = Column(DateTime(timezone=True), nullable=True)
+    done_at = Column(DateTime(timezone=True), nullable=True)
 
 
 class ConversationAddress(Base):  # type: ignore[misc,valid-type]

@@ -2,15 +2,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot.channels.base import Button, ChannelBase, Outgoing, Profile, Turn, run_isolated, typed
+from bot.channels.base import (
+    Button,
+    ChannelBase,
+    Outgoing,
+    Profile,
+    Turn,
+    run_isolated,
+    stable_message_id,
+    typed,
+)
 from bot.store.addresses import AddressBook
 from bot.store.db import create_database, session_factory
-from bot.store.deliveries import DeliveryLog
+from bot.store.deliveries import STALE_AFTER, Claim, DeliveryLog
 
 
 class Channel(ChannelBase):
@@ -75,6 +85,68 @@ def test_a_turn_reaches_rasa_once_with_its_metadata(channel: Channel) -> None:
     address = channel.addresses.lookup("test-1")
     assert address is not None and address.address == {"chat": 5}
     assert address.profile["timezone"] == "Europe/Vienna"
+
+
+def test_a_resend_waits_for_the_running_delivery_and_is_dropped_when_it_finishes(
+    channel: Channel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.channels.base.CLAIM_POLL_S", 0.01)
+    received: list[UserMessage] = []
+    first_running = asyncio.Event()
+    finish_first = asyncio.Event()
+
+    async def on_new_message(message: UserMessage) -> None:
+        received.append(message)
+        first_running.set()
+        await finish_first.wait()
+
+    async def scenario() -> tuple[bool, bool]:
+        output = CollectingOutputChannel()
+        first = asyncio.create_task(
+            channel.deliver_turn(turn(), output=output, on_new_message=on_new_message)
+        )
+        await first_running.wait()
+        resend = asyncio.create_task(
+            channel.deliver_turn(turn(), output=output, on_new_message=on_new_message)
+        )
+        await asyncio.sleep(0.1)
+        assert not resend.done()  # it waits for the first run instead of dropping it blind
+        finish_first.set()
+        return await first, await resend
+
+    assert asyncio.run(scenario()) == (True, False)
+    assert len(received) == 1
+
+
+def test_a_delivery_whose_process_died_mid_turn_runs_again_with_the_same_message_id(
+    channel: Channel,
+) -> None:
+    dead = datetime.now(timezone.utc) - STALE_AFTER - timedelta(seconds=1)
+    assert channel.deliveries.claim("test", "u1", now=dead) is Claim.RUN  # never finished
+    received: list[UserMessage] = []
+
+    async def on_new_message(message: UserMessage) -> None:
+        received.append(message)
+
+    output = CollectingOutputChannel()
+    assert asyncio.run(channel.deliver_turn(turn(), output=output, on_new_message=on_new_message))
+    assert [m.message_id for m in received] == [stable_message_id("test", "u1")]
+    assert channel.deliveries.claim("test", "u1") is Claim.DONE
+
+
+def test_a_turn_that_failed_lets_the_resend_through(channel: Channel) -> None:
+    calls: list[str] = []
+
+    async def on_new_message(message: UserMessage) -> None:
+        calls.append(message.text)
+        if len(calls) == 1:
+            raise ConnectionError("the tracker store is restarting")
+
+    output = CollectingOutputChannel()
+    with pytest.raises(ConnectionError):
+        asyncio.run(channel.deliver_turn(turn(), output=output, on_new_message=on_new_message))
+    assert asyncio.run(channel.deliver_turn(turn(), output=output, on_new_message=on_new_message))
+    assert calls == ["hallo", "hallo"]
 
 
 def test_rasa_response_dicts_become_one_outgoing_message() -> None:

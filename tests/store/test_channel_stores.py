@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.exc import DBAPIError
 
 from bot.store.db import create_database, session_factory
-from bot.store.deliveries import DeliveryLog
+from bot.store.deliveries import Claim, DeliveryLog
 from bot.store.models import ChannelDelivery
 from bot.store.payloads import PayloadStore
 
@@ -38,6 +38,35 @@ def test_a_claim_the_database_refused_is_not_remembered(database_url: str) -> No
         log.first_delivery("rest", "m-2")
     ChannelDelivery.__table__.create(engine)  # back
     assert log.first_delivery("rest", "m-2")
+
+
+def test_a_running_claim_holds_while_it_beats_and_is_taken_over_once_when_it_stops(
+    database_url: str,
+) -> None:
+    start = datetime.now(timezone.utc)
+    replica = DeliveryLog(sessions=session_factory(create_database(database_url)))
+    others = [DeliveryLog(sessions=session_factory(create_database(database_url))) for _ in "ab"]
+    assert replica.claim("rest", "m-3", now=start) is Claim.RUN
+
+    later = start + timedelta(seconds=10)
+    assert others[0].claim("rest", "m-3", now=later) is Claim.RUNNING  # alive: wait
+    replica.beat("rest", "m-3", now=later)
+    still = later + timedelta(seconds=10)
+    assert others[0].claim("rest", "m-3", now=still) is Claim.RUNNING  # it beat 10 s ago
+
+    dead = later + timedelta(seconds=13)  # no beat for longer than STALE_AFTER
+    takers = [other.claim("rest", "m-3", now=dead) for other in others]
+    assert sorted(claim.value for claim in takers) == ["run", "running"]  # one taker only
+
+
+def test_a_finished_delivery_is_done_everywhere(database_url: str) -> None:
+    one = DeliveryLog(sessions=session_factory(create_database(database_url)))
+    two = DeliveryLog(sessions=session_factory(create_database(database_url)))
+    assert one.claim("web", "s:1") is Claim.RUN
+    one.finish("web", "s:1")
+    assert one.claim("web", "s:1") is Claim.DONE
+    far = datetime.now(timezone.utc) + timedelta(hours=1)  # done never goes stale
+    assert two.claim("web", "s:1", now=far) is Claim.DONE
 
 
 def test_old_deliveries_are_pruned(database_url: str) -> None:

@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, func, inspect, select
+from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import Engine
 
 from bot.cli import main
 from bot.settings import get_settings
 from bot.store.db import create_database, session_factory
+from bot.store.deliveries import Claim, DeliveryLog
 from bot.store.migrate import alembic_config, head, revision, upgrade
 from bot.store.models import Base, TicketRow, UnansweredQuestion
 from bot.store.unanswered import UnansweredLog
@@ -53,7 +55,7 @@ def test_an_empty_database_gets_every_table_at_the_newest_revision(database_url:
 
     engine = create_engine(database_url, future=True)
     assert table_names(engine) == FRONTLINE_TABLES | {"alembic_version"}
-    assert revision(database_url) == head() == "0001"
+    assert revision(database_url) == head() == "0002"
     engine.dispose()
 
 
@@ -115,6 +117,23 @@ def test_the_migrations_go_down_and_up_again(database_url: str) -> None:
     assert schema_diff(engine) == [] and revision(database_url) == head()
 
 
+def test_deliveries_handled_before_two_phase_claims_stay_handled(database_url: str) -> None:
+    engine = create_database(database_url)
+    with engine.connect() as connection:
+        command.downgrade(alembic_config(connection), "0001")
+        connection.execute(
+            text("INSERT INTO channel_deliveries (channel, key, received_at) VALUES (:c, :k, :t)"),
+            {"c": "telegram", "k": "41", "t": datetime.now(timezone.utc)},
+        )
+        connection.commit()
+
+    upgrade(database_url)
+
+    log = DeliveryLog(sessions=session_factory(engine))
+    assert log.claim("telegram", "41") is Claim.DONE  # not a dead process's running claim
+    assert schema_diff(engine) == []
+
+
 RACER = """
 import sys, time
 from pathlib import Path
@@ -161,5 +180,5 @@ def test_frontline_db_upgrade_says_where_it_started_and_ended(
     finally:
         get_settings.cache_clear()
 
-    assert "before:   none\nafter:    0001 (the newest)" in first
-    assert "before:   0001\nafter:    0001 (the newest)" in second
+    assert "before:   none\nafter:    0002 (the newest)" in first
+    assert "before:   0002\nafter:    0002 (the newest)" in second
