@@ -9,6 +9,8 @@ option for, applied before the app exists:
 - CORS: only the REST webhook answers browsers, only for the widget's allowed origins,
   and never with credentials (Rasa's own set-up allows credentials on every route,
   ``/agent`` included).
+- A conversation that cannot be read or saved fails its message instead of living on
+  in one process's memory (:mod:`bot.store.tracker_store`).
 - A failed call to the action server is retried, then answered with an apology
   (:mod:`bot.rasa_remote`); its responses are checked with a validator built once
   (:mod:`bot.store.action_results`).
@@ -23,7 +25,7 @@ from typing import Any
 
 from bot import rasa_remote
 from bot.settings import Settings, get_settings
-from bot.store import action_results
+from bot.store import action_results, tracker_store
 
 CORS_ROUTES = r"/webhooks/rest/webhook"
 ROOT_TEXT = "Frontline is running."
@@ -58,6 +60,7 @@ def harden(settings: Settings) -> None:
     rasa.server.add_root_route = add_root_route
     rasa.server.configure_cors = configure_cors
     action_results.install()
+    tracker_store.install()
     rasa_remote.install(settings)
 
 

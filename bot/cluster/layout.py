@@ -111,6 +111,10 @@ defaults
     option forwardfor
     option redispatch
     retries 3
+    # A killed replica leaves kept-alive connections behind; a request sent on one gets
+    # an empty response. Retrying it elsewhere is safe: the replica died before it
+    # answered, and a redelivered message_id is settled by the delivery log.
+    retry-on conn-failure empty-response
     timeout connect 2s
     timeout client 120s
     timeout server 120s
