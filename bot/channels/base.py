@@ -37,6 +37,15 @@ log = logging.getLogger(__name__)
 
 CLAIM_POLL_S = 0.5
 
+
+class TurnNotTaken(Exception):
+    """Rasa failed the turn before saving it: nothing of it stands, so send it again.
+
+    Replies it produced may already have gone out on live platforms; a client that
+    buffers them (REST) must drop them and ask for the resend instead.
+    """
+
+
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
@@ -343,13 +352,13 @@ class ChannelBase:
         try:
             async with self._beating(key):
                 await on_new_message(message)
-        except Exception:
+        except Exception as error:
             # Rasa saves the conversation last: a turn that raised left nothing behind
             # (Redis or the database down, a reply that could not be sent), so the
             # platform's or client's resend must be taken.
             if key is not None:
                 self.deliveries.release(self.name(), key)
-            raise
+            raise TurnNotTaken(turn.sender_id) from error
         if key is not None:
             self.deliveries.finish(self.name(), key)
         if handed_off and self.handoff is not None:

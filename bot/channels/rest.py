@@ -32,7 +32,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.base import ChannelBase, OnNewMessage, Profile, Turn, typed
+from bot.channels.base import ChannelBase, OnNewMessage, Profile, Turn, TurnNotTaken, typed
 from bot.channels.pacing import TokenBuckets
 from bot.channels.peer import client_address, is_loopback
 from bot.channels.pressure import TurnSlots
@@ -137,6 +137,13 @@ class RestInput(ChannelBase, InputChannel):
             work.add_done_callback(self._running.discard)
             try:
                 await asyncio.shield(work)
+            except TurnNotTaken:
+                # Rasa could not save the turn (storage or locks down): the replies it
+                # produced belong to no conversation. Nothing was said; send it again.
+                log.exception("rest: a turn failed before it was saved")
+                return _error(
+                    503, "the bot cannot take this message now; send it again", retry_after=2
+                )
             except Exception:
                 if collector.messages:  # the customer was answered: say what was said
                     log.exception("rest: a turn failed after its reply")

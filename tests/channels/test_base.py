@@ -14,6 +14,7 @@ from bot.channels.base import (
     Outgoing,
     Profile,
     Turn,
+    TurnNotTaken,
     run_isolated,
     stable_message_id,
     typed,
@@ -143,7 +144,7 @@ def test_a_turn_that_failed_lets_the_resend_through(channel: Channel) -> None:
             raise ConnectionError("the tracker store is restarting")
 
     output = CollectingOutputChannel()
-    with pytest.raises(ConnectionError):
+    with pytest.raises(TurnNotTaken):
         asyncio.run(channel.deliver_turn(turn(), output=output, on_new_message=on_new_message))
     assert asyncio.run(channel.deliver_turn(turn(), output=output, on_new_message=on_new_message))
     assert calls == ["hallo", "hallo"]

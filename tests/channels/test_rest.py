@@ -28,6 +28,7 @@ from bot.settings import Settings
 from bot.store.addresses import AddressBook
 from bot.store.db import create_database, session_factory
 from bot.store.deliveries import DeliveryLog
+from bot.store.tracker_store import TrackerStoreUnavailable
 from tests.auxil.sanic_server import serving
 
 URL = "/webhooks/rest/webhook"
@@ -51,6 +52,9 @@ class Rasa:
         self._write({"received": message.text, "metadata": message.metadata})
         await asyncio.sleep(self.delay)
         await message.output_channel.send_text_message(message.sender_id, f"re: {message.text}")
+        if "save fails once" in message.text and self.received.count(message.text) == 1:
+            # Rasa answers first and saves last: the database went away in between.
+            raise TrackerStoreUnavailable("server closed the connection unexpectedly")
         self._write({"finished": message.text})
 
     def _write(self, record: dict) -> None:
@@ -266,3 +270,16 @@ def test_a_turn_that_could_not_lock_its_conversation_is_a_503_and_its_resend_run
     assert again.status_code == 200
     assert again.json() == [{"recipient_id": "ana", "text": "re: lock fails once"}]
     assert rasa.received == ["lock fails once"]
+
+
+def test_a_turn_rasa_could_not_save_is_a_503_without_its_replies_and_its_resend_runs(
+    url: str, rasa: Rasa
+) -> None:
+    body = {"sender": "ana", "message": "save fails once", "message_id": "m-save"}
+    refused = requests.post(url, json=body, timeout=10)
+    assert refused.status_code == 503  # the reply belongs to no stored conversation
+    assert "re: save fails once" not in refused.text
+    again = requests.post(url, json=body, timeout=10)
+    assert again.status_code == 200
+    assert again.json() == [{"recipient_id": "ana", "text": "re: save fails once"}]
+    assert rasa.received == ["save fails once", "save fails once"]
