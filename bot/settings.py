@@ -86,6 +86,10 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "escalation.yml",
         description="When a person takes over: anger thresholds, failed turns, topics.",
     )
+    crisis_file: Path = Field(
+        default=PROJECT_ROOT / "crisis.yml",
+        description="Crisis mode: surge thresholds and the operator's keyword topics.",
+    )
     responses_dir: Path = Field(
         default=PROJECT_ROOT / "data" / "responses",
         description="The bot's texts, one <language>.yml per language.",
