@@ -198,6 +198,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     escalation.add_argument("--json", type=Path, default=None, help="also write the figures here")
     escalation.set_defaults(handler=_eval_escalation)
+    surge = evaluate.add_parser(
+        "surge", help="replay a timestamp,text[,label] trace and score the surge alerts"
+    )
+    from bot.eval.surge_cli import add_arguments as add_surge_arguments
+
+    add_surge_arguments(surge)
     return parser
 
 
