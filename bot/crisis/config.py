@@ -17,7 +17,7 @@ The schema (``crisis.yml`` at the repository root shows every field)::
     topics:                        # optional: keyword topics
       - id: app-outage             # lowercase letters, digits, dashes; unique
         title: The app is down     # optional
-        keywords:                  # per language; a trailing * matches any ending
+        keywords:                  # per language; a * at either end matches any letters
           en: [app down, "crash*"]
 """
 
@@ -185,7 +185,7 @@ def _keywords(raw: Any, entry: str, problem: Report) -> dict[str, tuple[str, ...
             continue
         kept = []
         for index, word in enumerate(words):
-            if not isinstance(word, str) or not word.strip().rstrip("*").strip():
+            if not isinstance(word, str) or not word.strip().strip("*").strip():
                 problem(entry, f"{field}[{index}]", f"{word!r} is not a keyword")
             else:
                 kept.append(word.strip())

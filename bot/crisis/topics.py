@@ -79,8 +79,9 @@ class KeywordSet:
 
     Attributes:
         id: The topic id (lowercase letters, digits and dashes).
-        keywords: Per language, words or phrases; a trailing ``*`` matches any ending
-            (``crash*``: crash, crashes, crashed).
+        keywords: Per language, words or phrases; a ``*`` at either end matches any
+            letters there (``crash*``: crash, crashes, crashed; ``*رفض*`` also with the
+            prefixes and suffixes Arabic attaches to a word).
         title: What agents see as the topic's name.
     """
 
@@ -122,7 +123,8 @@ def _pattern(keywords: Iterable[str]) -> re.Pattern[str]:
     parts = []
     for keyword in keywords:
         word = fold(keyword).strip()
-        prefix = word.endswith("*")
-        body = r"\s+".join(re.escape(piece) for piece in word.rstrip("*").split())
-        parts.append(rf"(?<!\w){body}" + (r"\w*" if prefix else r"(?!\w)"))
+        body = r"\s+".join(re.escape(piece) for piece in word.strip("*").split())
+        start = "" if word.startswith("*") else r"(?<!\w)"
+        end = r"\w*" if word.endswith("*") else r"(?!\w)"
+        parts.append(start + body + end)
     return re.compile("|".join(parts) if parts else r"(?!x)x")
