@@ -169,6 +169,13 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--file", type=Path, help="default: FRONTLINE_AGENTS_FILE")
     listing.set_defaults(handler=_agents_list)
 
+    report = commands.add_parser(
+        "report", help="analytics: outcomes, rates, entries, response times (HTML and CSV)"
+    )
+    from bot.insight.report_cli import add_arguments as add_report_arguments
+
+    add_report_arguments(report)
+
     database = commands.add_parser("db", help="Frontline's own database").add_subparsers(
         title="db commands"
     )

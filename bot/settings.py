@@ -66,6 +66,22 @@ class Settings(BaseSettings):
         default=0.02, gt=0, description="Seconds between checks of a busy conversation lock."
     )
 
+    # Analytics (docs/analytics.md).
+    outcome_window_hours: float = Field(
+        default=24.0,
+        gt=0,
+        description="Hours a conversation window lasts: one outcome per conversation and window.",
+    )
+    reopen_gap_minutes: float = Field(
+        default=60.0,
+        gt=0,
+        description="Silence after an answer that settles a conversation; a customer who "
+        "writes again after it reopens it.",
+    )
+    stale_entry_days: int = Field(
+        default=180, ge=1, description="An entry not reviewed for this many days is stale."
+    )
+
     # Languages.
     default_language: str = Field(
         default="en", description="Answer language when nothing else decides."
