@@ -31,6 +31,7 @@ from bot.locale.resolve import supported_language
 from bot.settings import get_settings
 from bot.store.addresses import AddressBook
 from bot.store.deliveries import BEAT_EVERY, Claim, DeliveryLog
+from bot.store.saved_turns import SavedTurns
 from bot.turn.metadata import BUTTON_TITLE, MessageMetadata, read_metadata
 
 log = logging.getLogger(__name__)
@@ -251,16 +252,22 @@ class ChannelBase:
     agents once Rasa has recorded it.
     """
 
+    #: Whether the client collects replies from the response (REST) and so never got
+    #: those of a turn whose process died after saving it.
+    replays_saved = False
+
     def __init__(
         self,
         *,
         deliveries: DeliveryLog,
         addresses: AddressBook,
         slots: TurnSlots | None = None,
+        saved: SavedTurns | None = None,
     ) -> None:
         self.deliveries = deliveries
         self.addresses = addresses
         self.slots = slots
+        self.saved = saved
         self.handoff: HandoffGate | None = None
 
     @classmethod
@@ -328,7 +335,7 @@ class ChannelBase:
         handed_off: bool | None,
     ) -> bool:
         key = turn.delivery_key
-        if key is not None and not await self._claim(key):
+        if key is not None and not await self._claim(turn, key, output):
             log.info("%s: dropped redelivery %s", self.name(), key)
             return False
         self.addresses.remember(
@@ -365,18 +372,32 @@ class ChannelBase:
             await self.handoff.customer_wrote(turn.sender_id, turn.shown)
         return True
 
-    async def _claim(self, key: str) -> bool:
+    async def _claim(self, turn: Turn, key: str, output: OutputChannel) -> bool:
         """True when this process is to run the delivery ``key``.
 
         A resend that finds the first delivery still running waits for it: it is
-        dropped once that run finishes, and takes over if its process dies.
+        dropped once that run finishes, and takes over if its process dies, unless
+        that process saved the turn before it died. A channel whose client buffers
+        replies (``replays_saved``) gets the saved replies instead of nothing.
         """
         deadline = time.monotonic() + get_settings().lock_lifetime
         claim = self.deliveries.claim(self.name(), key)
         while claim is Claim.RUNNING and time.monotonic() < deadline:
             await asyncio.sleep(CLAIM_POLL_S)
-            claim = self.deliveries.claim(self.name(), key)
-        return claim is Claim.RUN
+            claim = self.deliveries.recheck(self.name(), key)
+        if claim is Claim.RUN:
+            return True
+        replies = None
+        if self.saved is not None and claim in (Claim.TAKEN, Claim.DONE):
+            replies = self.saved.replies(turn.sender_id, stable_message_id(self.name(), key))
+        if claim is Claim.TAKEN:
+            if replies is None:
+                return True  # its process died before saving anything: run it
+            self.deliveries.finish(self.name(), key)
+        if replies and self.replays_saved:
+            for reply in replies:
+                await output.send_response(turn.sender_id, reply)
+        return False
 
     @contextlib.asynccontextmanager
     async def _beating(self, key: str | None) -> AsyncIterator[None]:

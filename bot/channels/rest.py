@@ -37,11 +37,12 @@ from bot.channels.pacing import TokenBuckets
 from bot.channels.peer import client_address, is_loopback
 from bot.channels.pressure import TurnSlots
 from bot.channels.texts import system_text
-from bot.channels.wiring import channel_stores, turn_slots
+from bot.channels.wiring import channel_stores, saved_turns, turn_slots
 from bot.locale.resolve import supported_language
 from bot.settings import Settings, get_settings
 from bot.store.addresses import AddressBook
 from bot.store.deliveries import DeliveryLog
+from bot.store.saved_turns import SavedTurns
 from bot.turn.metadata import BUTTON_TITLE
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,8 @@ MAX_SENDER_CHARS = 128
 class RestInput(ChannelBase, InputChannel):
     """The REST channel, hardened (see the module docstring)."""
 
+    replays_saved = True
+
     @classmethod
     def name(cls) -> str:
         return "rest"
@@ -74,6 +77,7 @@ class RestInput(ChannelBase, InputChannel):
             deliveries=deliveries,
             addresses=addresses,
             slots=turn_slots(settings),
+            saved=saved_turns(settings),
         )
 
     def __init__(
@@ -83,9 +87,10 @@ class RestInput(ChannelBase, InputChannel):
         deliveries: DeliveryLog,
         addresses: AddressBook,
         slots: TurnSlots | None = None,
+        saved: SavedTurns | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        super().__init__(deliveries=deliveries, addresses=addresses, slots=slots)
+        super().__init__(deliveries=deliveries, addresses=addresses, slots=slots, saved=saved)
         self.settings = settings
         token = settings.rest_token.get_secret_value() if settings.rest_token else ""
         self._token = token.encode()

@@ -11,8 +11,10 @@ from bot.settings import Settings
 from bot.store.addresses import AddressBook
 from bot.store.db import create_database, session_factory
 from bot.store.deliveries import DeliveryLog
+from bot.store.engine import connect
 from bot.store.open_buttons import ButtonMessages
 from bot.store.payloads import PayloadStore
+from bot.store.saved_turns import SavedTurns
 
 
 @lru_cache(maxsize=4)
@@ -49,3 +51,13 @@ def _slots(limit: int) -> TurnSlots:
 def turn_slots(settings: Settings) -> TurnSlots:
     """The process's one counter of turns in flight, shared by every channel."""
     return _slots(settings.max_turns_in_flight)
+
+
+@lru_cache(maxsize=2)
+def _saved(url: str) -> SavedTurns:
+    return SavedTurns(engine=connect(url))
+
+
+def saved_turns(settings: Settings) -> SavedTurns:
+    """What Rasa's tracker store saved of a message, for resends after a crash."""
+    return _saved(settings.tracker_store_url_or_default)

@@ -30,7 +30,8 @@ STALE_AFTER = timedelta(seconds=12)
 class Claim(enum.Enum):
     """What a delivery's claimant must do."""
 
-    RUN = "run"  # first delivery, or a dead claimant's: run the turn
+    RUN = "run"  # first delivery: run the turn
+    TAKEN = "taken"  # a dead claimant's: run the turn unless it was saved before it died
     DONE = "done"  # already answered: drop the resend
     RUNNING = "running"  # a live process is running it: wait and ask again
 
@@ -103,7 +104,15 @@ class DeliveryLog:
                 .values(beat_at=now)
                 .execution_options(synchronize_session=False)
             )
-            return Claim.RUN if taken.rowcount == 1 else Claim.RUNNING
+            return Claim.TAKEN if taken.rowcount == 1 else Claim.RUNNING
+
+    def recheck(self, channel: str, key: str, *, now: datetime | None = None) -> Claim:
+        """Ask again about a delivery found running: finished, abandoned, or still running."""
+        marker = (channel, key)
+        with self._lock:
+            if marker in self._done:
+                return Claim.DONE
+        return self._contend(channel, key, now or datetime.now(timezone.utc))
 
     def beat(self, channel: str, key: str, *, now: datetime | None = None) -> None:
         """Prove that the turn of ``key`` is still running in a live process."""
@@ -116,7 +125,7 @@ class DeliveryLog:
 
     def first_delivery(self, channel: str, key: str) -> bool:
         """Claim and finish at once, for deliveries whose handling cannot be resumed."""
-        if self.claim(channel, key) is not Claim.RUN:
+        if self.claim(channel, key) not in (Claim.RUN, Claim.TAKEN):
             return False
         self.finish(channel, key)
         return True

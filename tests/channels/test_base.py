@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.channels.base import (
     Button,
@@ -22,6 +24,9 @@ from bot.channels.base import (
 from bot.store.addresses import AddressBook
 from bot.store.db import create_database, session_factory
 from bot.store.deliveries import STALE_AFTER, Claim, DeliveryLog
+from bot.store.engine import connect
+from bot.store.saved_turns import SavedTurns
+from bot.store.tracker_store import UrlTrackerStore
 
 
 class Channel(ChannelBase):
@@ -133,6 +138,41 @@ def test_a_delivery_whose_process_died_mid_turn_runs_again_with_the_same_message
     assert asyncio.run(channel.deliver_turn(turn(), output=output, on_new_message=on_new_message))
     assert [m.message_id for m in received] == [stable_message_id("test", "u1")]
     assert channel.deliveries.claim("test", "u1") is Claim.DONE
+
+
+def test_a_resend_taking_over_a_turn_saved_before_its_process_died_does_not_run_it_again(
+    tmp_path: Path,
+) -> None:
+    sessions = session_factory(create_database(f"sqlite:///{tmp_path / 'frontline.db'}"))
+    tracker_url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    tracker = DialogueStateTracker("test-1", slots=[])
+    tracker.update(UserUttered("hallo", message_id=stable_message_id("test", "u1")))
+    tracker.update(BotUttered("Hallo! Wie kann ich helfen?"))
+    asyncio.run(UrlTrackerStore(host=tracker_url).save(tracker))  # Rasa saved, then died
+    deliveries = DeliveryLog(sessions=sessions)
+    dead = datetime.now(timezone.utc) - STALE_AFTER - timedelta(seconds=1)
+    assert deliveries.claim("test", "u1", now=dead) is Claim.RUN
+
+    class Buffered(Channel):
+        replays_saved = True  # like REST: its client never got the replies
+
+    channel = Buffered(
+        deliveries=deliveries,
+        addresses=AddressBook(sessions=sessions),
+        saved=SavedTurns(engine=connect(tracker_url)),
+    )
+    received: list[UserMessage] = []
+
+    async def on_new_message(message: UserMessage) -> None:
+        received.append(message)
+
+    output = CollectingOutputChannel()
+    assert not asyncio.run(
+        channel.deliver_turn(turn(), output=output, on_new_message=on_new_message)
+    )
+    assert received == []  # not in the conversation twice
+    assert [m["text"] for m in output.messages] == ["Hallo! Wie kann ich helfen?"]
+    assert deliveries.claim("test", "u1") is Claim.DONE
 
 
 def test_a_turn_that_failed_lets_the_resend_through(channel: Channel) -> None:

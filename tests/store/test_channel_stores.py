@@ -56,7 +56,8 @@ def test_a_running_claim_holds_while_it_beats_and_is_taken_over_once_when_it_sto
 
     dead = later + timedelta(seconds=13)  # no beat for longer than STALE_AFTER
     takers = [other.claim("rest", "m-3", now=dead) for other in others]
-    assert sorted(claim.value for claim in takers) == ["run", "running"]  # one taker only
+    assert sorted(claim.value for claim in takers) == ["running", "taken"]  # one taker only
+    assert others[0].recheck("rest", "m-3", now=dead) is Claim.RUNNING  # the taker beats now
 
 
 def test_a_finished_delivery_is_done_everywhere(database_url: str) -> None:
