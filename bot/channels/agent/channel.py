@@ -6,7 +6,9 @@
 - ``GET /agent/api/me``, ``GET /agent/api/tickets[?status=resolved,returned]``,
   ``GET /agent/api/tickets/<id>``;
 - ``POST /agent/api/tickets/<id>/reply`` ``{"text"}``, ``.../claim``, ``.../resolve``,
-  ``.../return``: through the :class:`~bot.handoff.ports.AgentDesk`.
+  ``.../return``: through the :class:`~bot.handoff.ports.AgentDesk`;
+- ``GET /agent/analytics``: the analytics page; ``GET /agent/api/analytics[?since=7d]``
+  and ``GET /agent/api/analytics/conversations?outcome=...`` (the drill-down).
 
 Agents are not customers: nothing here reaches Rasa's ``on_new_message``.
 See ``docs/agent-inbox.md``.
@@ -14,6 +16,7 @@ See ``docs/agent-inbox.md``.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from functools import wraps
@@ -24,11 +27,13 @@ from sanic import Blueprint, Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.agent.analytics_api import AnalyticsApi
 from bot.channels.agent.api import TicketApi, hub_desk
 from bot.channels.agent.auth import InboxAuth
 from bot.channels.agent.errors import InboxError, InvalidRequest, UnknownTicket
 from bot.channels.agent.limiter import LoginLimiter
 from bot.channels.agent.responses import (
+    ANALYTICS_PAGE,
     PAGE,
     PUBLIC,
     api_json,
@@ -41,7 +46,7 @@ from bot.channels.base import OnNewMessage
 from bot.channels.wiring import database_sessions
 from bot.handoff.accounts import AccountsFile, AgentAccounts
 from bot.handoff.ports import AgentDesk
-from bot.settings import get_settings
+from bot.settings import Settings, get_settings
 from bot.store.agent_sessions import AgentSessions
 from bot.store.tickets import Tickets
 
@@ -80,6 +85,7 @@ class AgentInboxInput(InputChannel):
         cookie_secure: Mark the session cookie ``Secure``.
         session_hours: How long a login lasts.
         limiter: Failed-login counter.
+        analytics: The figures behind ``/agent/analytics``; None switches the page off.
     """
 
     @classmethod
@@ -97,6 +103,7 @@ class AgentInboxInput(InputChannel):
         cookie_secure: bool = False,
         session_hours: float = 12.0,
         limiter: LoginLimiter | None = None,
+        analytics: AnalyticsApi | None = None,
     ) -> None:
         current = (lambda: accounts) if isinstance(accounts, AgentAccounts) else accounts
         self.auth = InboxAuth(
@@ -108,6 +115,7 @@ class AgentInboxInput(InputChannel):
             limiter=limiter,
         )
         self.api = TicketApi(tickets=tickets, desk=desk)
+        self.analytics = analytics
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
@@ -124,6 +132,7 @@ class AgentInboxInput(InputChannel):
             tickets=Tickets(sessions=database),
             cookie_secure=settings.agent_cookie_secure,
             session_hours=settings.agent_session_hours,
+            analytics=AnalyticsApi(source=analytics_source(settings), clock=_now),
         )
 
     def url_prefix(self) -> str:
@@ -142,6 +151,10 @@ class AgentInboxInput(InputChannel):
         @blueprint.route("", methods=["GET"])
         async def inbox(_: Request) -> HTTPResponse:
             return page(assets[PAGE])
+
+        @blueprint.route("/analytics", methods=["GET"])
+        async def analytics(_: Request) -> HTTPResponse:
+            return page(assets[ANALYTICS_PAGE])
 
         @blueprint.route("/static/<name:str>", methods=["GET"])
         async def static(_: Request, name: str) -> HTTPResponse:
@@ -198,11 +211,58 @@ class AgentInboxInput(InputChannel):
                 await api.act(request.app, ticket_id, action, agent=identity.agent, body=body)
             )
 
+        @blueprint.route("/api/analytics", methods=["GET"])
+        @_answering
+        async def figures(request: Request) -> HTTPResponse:
+            auth.identify(request, changes_state=False)
+            return api_json(await asyncio.to_thread(self._insight().figures, _query(request)))
+
+        @blueprint.route("/api/analytics/conversations", methods=["GET"])
+        @_answering
+        async def drill_down(request: Request) -> HTTPResponse:
+            auth.identify(request, changes_state=False)
+            found = await asyncio.to_thread(self._insight().conversations, _query(request))
+            return api_json(found)
+
         @blueprint.route("/api/<rest:path>", methods=["GET", "POST"])
         @_answering
         async def unknown(request: Request, rest: str) -> HTTPResponse:
             auth.identify(request, changes_state=False)
             raise UnknownTicket(f"no endpoint /agent/api/{rest}")
+
+
+    def _insight(self) -> AnalyticsApi:
+        if self.analytics is None:
+            raise UnknownTicket("analytics are not served here")
+        return self.analytics
+
+
+def _query(request: Request) -> dict[str, str]:
+    return {name: str(request.args.get(name) or "") for name in request.args}
+
+
+def analytics_source(settings: Settings) -> Any:
+    """Derives a period's analytics from the tracker store and the tickets, as
+    ``frontline report`` does; the knowledge base is read afresh each time."""
+    from bot.hours.config import load_hours
+    from bot.insight.analytics import collect, knowledge_entries
+    from bot.store.engine import connect
+
+    tracker = connect(settings.tracker_store_url_or_default)
+    sessions = database_sessions(settings)
+
+    def source(since: datetime, until: datetime) -> Any:
+        return collect(
+            tracker=tracker,
+            sessions=sessions,
+            hours=load_hours(settings.hours_file),
+            entries=knowledge_entries(settings.faq_dir, default_language=settings.default_language),
+            settings=settings,
+            since=since,
+            until=until,
+        )
+
+    return source
 
 
 def _json_body(request: Request) -> Any:

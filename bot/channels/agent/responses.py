@@ -22,7 +22,8 @@ from bot.channels.static import Asset, read_assets
 
 STATIC_DIR = Path(__file__).with_name("static")
 PAGE = "inbox.html"
-PUBLIC = ("inbox.js", "inbox.css")
+ANALYTICS_PAGE = "analytics.html"
+PUBLIC = ("inbox.js", "inbox.css", "analytics.js")
 """Files the page loads from ``/agent/static/``."""
 _STATUS: dict[type[InboxError], int] = {
     InvalidRequest: 400,
@@ -55,7 +56,7 @@ _COMMON = {
 
 def load_assets(directory: Path = STATIC_DIR) -> dict[str, Asset]:
     """Read the inbox's files once, when the channel's routes are built."""
-    return read_assets(directory, (PAGE, *PUBLIC))
+    return read_assets(directory, (PAGE, ANALYTICS_PAGE, *PUBLIC))
 
 
 def page(asset: Asset) -> HTTPResponse:

@@ -114,6 +114,8 @@
     $("inbox-view").hidden = false;
     setStatus("");
     refreshList();
+    // A link from the analytics page names a ticket: /agent#<ticket id>.
+    if (location.hash.length > 1) select(decodeURIComponent(location.hash.slice(1)));
     stopTimers();
     state.listTimer = setInterval(refreshList, REFRESH_MS);
     state.detailTimer = setInterval(refreshDetail, REFRESH_MS);
