@@ -161,7 +161,12 @@ class _Conversation:
 
 
 def generate(
-    *, conversations: int, seed: int, start: datetime, days: int = 14
+    *,
+    conversations: int,
+    seed: int,
+    start: datetime,
+    days: int = 14,
+    entries: tuple[str, ...] = ENTRIES,
 ) -> Iterator[tuple[_Conversation, list[dict[str, Any]]]]:
     """Conversations with their true outcome records, in a reproducible order."""
     rng = random.Random(seed)
@@ -170,7 +175,7 @@ def generate(
         conversation = _Conversation(f"{rng.choice(CHANNELS)}:{n:07d}", "", rng.choice(LANGUAGES))
         conversation.channel = conversation.sender_id.split(":")[0]
         path = rng.choices(names, weights)[0]
-        truths = _script(conversation, path, rng, start, days)
+        truths = _script(conversation, path, rng, start, days, entries)
         yield conversation, truths
 
 
@@ -185,10 +190,15 @@ def _weekday_at(rng: random.Random, start: datetime, days: int, hour: tuple[int,
 
 
 def _script(
-    c: _Conversation, path: str, rng: random.Random, start: datetime, days: int
+    c: _Conversation,
+    path: str,
+    rng: random.Random,
+    start: datetime,
+    days: int,
+    entries: tuple[str, ...],
 ) -> list[dict[str, Any]]:
     at = _weekday_at(rng, start, days, (10, 12))  # open hours, room for a reply before 17:00
-    entry = rng.choice(ENTRIES)
+    entry = rng.choice(entries)
     s = timedelta(seconds=1)
     c.language_slot(at - s)
     truth: dict[str, Any] = {

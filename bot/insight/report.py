@@ -133,7 +133,7 @@ def _plots(f: dict[str, Any]) -> list[tuple[str, str]]:
             axis.plot(range(len(days)), rates, marker="o", label=label)
         axis.set_ylabel("% of conversations")
         axis.set_ylim(0, 100)
-        axis.legend()
+        axis.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
         axis.set_xticks(range(len(days)), days, rotation=45, fontsize=7)
         plots.append(("Resolution and handoff rates by day", _png(figure)))
     for key, title in (
@@ -150,7 +150,7 @@ def _plots(f: dict[str, Any]) -> list[tuple[str, str]]:
             axis.bar(groups, values, bottom=bottom, label=name.replace("_", " "))
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         axis.set_ylabel("% of conversations")
-        axis.legend(fontsize=7)
+        axis.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
         plots.append((title, _png(figure)))
     figure, axis = plt.subplots(figsize=(8, 3))
     axis.bar([r.replace("_", " ") for r in REASONS], [f["handoff_reasons"][r] for r in REASONS])
