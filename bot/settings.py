@@ -62,6 +62,12 @@ class Settings(BaseSettings):
         description="Seconds a conversation's lock ticket lives: longer than any turn, so "
         "two turns of one conversation never overlap.",
     )
+    lock_lease: float = Field(
+        default=20.0,
+        gt=1,
+        description="Seconds a lock ticket lives in Redis unless its replica, still alive, "
+        "renews it: how soon a killed replica's conversations are served again.",
+    )
     lock_poll_interval: float = Field(
         default=0.02, gt=0, description="Seconds between checks of a busy conversation lock."
     )

@@ -91,3 +91,22 @@ store(conversation, kept, nil)
 return #kept
 """
 )
+
+# ARGV: ticket number, now, lease (s). Extends a live ticket to now + lease; returns 1,
+# or 0 when the ticket is gone (it expired: its holder must not count on it any more).
+RENEW = (
+    _COMMON
+    + """
+local number, now, lease = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local kept, numbers, conversation = live_tickets(now)
+local found = 0
+for i, _ in ipairs(kept) do
+  if numbers[i] == number then
+    kept[i] = string.format('{"number": %d, "expires": %.6f}', number, now + lease)
+    found = 1
+  end
+end
+if found == 1 then store(conversation, kept, math.ceil((lease + 60) * 1000)) end
+return found
+"""
+)

@@ -15,6 +15,11 @@ overwrite each other's events). Two defaults of Rasa 3.6 break that promise:
   the same moment get the same ticket and both run (RasaHQ/rasa#9213, #3933).
   :class:`AtomicRedisLockStore` does each read-modify-write in one Lua script, on
   Rasa's own stored format, so ``get_lock`` and the tooling still read it.
+
+Across replicas a ticket is a lease: it lives ``lock_lease`` seconds and the replica
+that holds it renews it while it is alive, up to ``lock_lifetime``. A replica killed
+mid-turn leaves a ticket that expires within the lease, not two minutes, so the
+conversation's next message (or the killed one's resend) is served within seconds.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import InMemoryLockStore, LockError, LockStore, RedisLockStore
 
 from bot.settings import Settings, get_settings
-from bot.store.lock_scripts import ISSUE, RELEASE, TIDY
+from bot.store.lock_scripts import ISSUE, RELEASE, RENEW, TIDY
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +87,13 @@ class AtomicRedisLockStore(_ConfiguredLocks, RedisLockStore):
     """Several Rasa replicas: tickets issued, tidied and returned atomically in Redis."""
 
     def __init__(
-        self, *, url: str, lifetime: float, poll_interval: float, key_prefix: str = ""
+        self,
+        *,
+        url: str,
+        lifetime: float,
+        poll_interval: float,
+        key_prefix: str = "",
+        lease: float | None = None,
     ) -> None:
         import redis
 
@@ -91,22 +102,65 @@ class AtomicRedisLockStore(_ConfiguredLocks, RedisLockStore):
         self.red = redis.Redis.from_url(url, socket_timeout=10)
         self.key_prefix = f"{key_prefix}:lock:" if key_prefix else "lock:"
         self.lifetime, self.poll_interval = lifetime, poll_interval
+        self.lease = min(lease or lifetime, lifetime)
         self._issue = self.red.register_script(ISSUE)
         self._release = self.red.register_script(RELEASE)
         self._tidy = self.red.register_script(TIDY)
+        self._renew = self.red.register_script(RENEW)
+        # Tickets this process holds or waits with, and when they must end at the latest.
+        self._held: dict[tuple[str, int], float] = {}
+        self._renewer: asyncio.Task[None] | None = None
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = 0) -> int:
         lifetime = lock_lifetime or self.lifetime
+        lease = min(self.lease, lifetime)
         try:
             key = self.key_prefix + conversation_id
-            return int(self._issue(keys=[key], args=[time.time(), lifetime, conversation_id]))
+            number = int(self._issue(keys=[key], args=[time.time(), lease, conversation_id]))
         except Exception as error:  # Redis down: Rasa answers the request with an error
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
+        if lease < lifetime:
+            self._held[(conversation_id, number)] = time.time() + lifetime
+            self._keep_renewing()
+        return number
+
+    def _keep_renewing(self) -> None:
+        if self._renewer is not None and not self._renewer.done():
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # called outside an event loop (tooling): the lease just runs
+            return
+        self._renewer = loop.create_task(self._renew_while_held())
+
+    async def _renew_while_held(self) -> None:
+        while self._held:
+            await asyncio.sleep(self.lease / 5)
+            now = time.time()
+            held = [(c, n) for (c, n), end in list(self._held.items()) if end > now]
+            for marker in set(self._held) - set(held):
+                self._held.pop(marker, None)  # past lock_lifetime: let it expire
+            try:
+                with self.red.pipeline(transaction=False) as pipe:
+                    for conversation_id, number in held:
+                        self._renew(
+                            keys=[self.key_prefix + conversation_id],
+                            args=[number, now, self.lease],
+                            client=pipe,
+                        )
+                    found = pipe.execute()
+            except Exception as error:  # Redis away for a moment: try again next beat
+                log.warning("could not renew %d lock ticket(s): %r", len(held), error)
+                continue
+            for marker, live in zip(held, found, strict=True):
+                if not live:
+                    self._held.pop(marker, None)
 
     def update_lock(self, conversation_id: str) -> None:
         self._tidy(keys=[self.key_prefix + conversation_id], args=[time.time()])
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        self._held.pop((conversation_id, ticket_number), None)
         try:
             key = self.key_prefix + conversation_id
             self._release(keys=[key], args=[ticket_number, time.time()])
@@ -141,6 +195,7 @@ def lock_store(settings: Settings) -> LockStore:
             lifetime=settings.lock_lifetime,
             poll_interval=settings.lock_poll_interval,
             key_prefix=settings.redis_key_prefix,
+            lease=settings.lock_lease,
         )
     return TicketLockStore(
         lifetime=settings.lock_lifetime, poll_interval=settings.lock_poll_interval

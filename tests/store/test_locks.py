@@ -189,5 +189,37 @@ def test_the_settings_choose_memory_or_redis(redis_url: str) -> None:
     started = time.time()
     ticket = chosen.issue_ticket("chosen")
     expires = chosen.get_lock("chosen").tickets[0].expires  # type: ignore[union-attr]
-    assert started + 199 < expires < time.time() + 201
+    lease = Settings().lock_lease  # renewed while the replica lives, up to the lifetime
+    assert started + lease - 1 < expires < time.time() + lease + 1
     chosen.cleanup("chosen", ticket)
+
+
+def test_a_live_replica_keeps_its_lease_and_a_killed_ones_ticket_expires_within_it(
+    redis_url: str,
+) -> None:
+    def replica() -> AtomicRedisLockStore:
+        return AtomicRedisLockStore(url=redis_url, lifetime=60, poll_interval=0.01, lease=1.0)
+
+    alive, other = replica(), replica()
+    order: list[str] = []
+
+    async def hold(store: AtomicRedisLockStore, name: str, seconds: float) -> None:
+        async with store.lock("leased"):
+            order.append(f"{name} in")
+            await asyncio.sleep(seconds)
+            order.append(f"{name} out")
+
+    async def both() -> None:
+        first = asyncio.create_task(hold(alive, "alive", 2.5))  # 2.5 leases long
+        await asyncio.sleep(0.1)
+        await hold(other, "other", 0)
+        await first
+
+    asyncio.run(both())
+    assert order == ["alive in", "alive out", "other in", "other out"]  # never alongside
+
+    killed = replica()
+    killed.issue_ticket("leased")  # then the process died: nobody renews it
+    began = time.monotonic()
+    asyncio.run(asyncio.wait_for(hold(other, "next", 0), 10))
+    assert 0.8 < time.monotonic() - began < 3  # served after the lease, not the lifetime
