@@ -201,3 +201,101 @@ class TurnResult(Base):  # type: ignore[misc,valid-type]
     message_id = Column(String(64), nullable=False)
     claimed_at = Column(UtcDateTime, nullable=False, default=utcnow, index=True)
     response = Column(JSON, nullable=True)  # None while the turn is running
+
+
+class IncidentRow(Base):  # type: ignore[misc,valid-type]
+    """An incident (bot/crisis/incident.py): a draft, open once approved, then resolved."""
+
+    __tablename__ = "incidents"
+
+    id = Column(String(36), primary_key=True)
+    title = Column(Text, nullable=False)
+    topic = Column(String(255), nullable=False, index=True)
+    status = Column(String(16), nullable=False, index=True)
+    notify = Column(String(16), nullable=False)
+    statement = Column(JSON, nullable=False, default=dict)
+    follow_up = Column(JSON, nullable=False, default=dict)
+    created_by = Column(String(255), nullable=False)
+    created_at = Column(UtcDateTime(), nullable=False)
+    approved_by = Column(String(255), nullable=True)
+    approved_at = Column(UtcDateTime(), nullable=True)
+    resolved_by = Column(String(255), nullable=True)
+    resolved_at = Column(UtcDateTime(), nullable=True)
+
+
+class IncidentUpdateRow(Base):  # type: ignore[misc,valid-type]
+    """An update agents posted to an open incident's conversations."""
+
+    __tablename__ = "incident_updates"
+
+    id = Column(String(36), primary_key=True)
+    incident_id = Column(String(36), ForeignKey("incidents.id"), nullable=False, index=True)
+    text = Column(JSON, nullable=False)
+    by = Column(String(255), nullable=False)
+    at = Column(UtcDateTime(), nullable=False)
+
+
+class IncidentAuditRow(Base):  # type: ignore[misc,valid-type]
+    """Who did what to an incident, and when; an alert has no incident (yet).
+
+    ``key`` is set where an event must be recorded once however many replicas see it
+    (an alert: its topic and window); NULLs never collide.
+    """
+
+    __tablename__ = "incident_audit"
+
+    id = Column(Integer, primary_key=True)
+    incident_id = Column(String(36), ForeignKey("incidents.id"), nullable=True, index=True)
+    at = Column(UtcDateTime(), nullable=False, index=True)
+    who = Column(String(255), nullable=False)
+    what = Column(String(32), nullable=False)
+    detail = Column(JSON, nullable=False, default=dict)
+    key = Column(String(255), nullable=True, unique=True)
+
+
+class IncidentDeliveryRow(Base):  # type: ignore[misc,valid-type]
+    """A statement, update or follow-up claimed for one conversation: the unique key lets
+    one replica win, so each conversation gets each text once."""
+
+    __tablename__ = "incident_deliveries"
+    __table_args__ = (
+        UniqueConstraint("incident_id", "sender_id", "kind", name="uq_incident_delivery"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    incident_id = Column(String(36), ForeignKey("incidents.id"), nullable=False)
+    sender_id = Column(String(255), nullable=False)
+    kind = Column(String(64), nullable=False)  # statement, update:<id> or follow_up
+    channel = Column(String(32), nullable=False)
+    language = Column(String(16), nullable=False)
+    claimed_at = Column(UtcDateTime(), nullable=False)
+    # Set by the sender afterwards; both NULL: the claiming process died while sending.
+    sent_at = Column(UtcDateTime(), nullable=True)
+    failure = Column(Text, nullable=True)
+
+
+class IncidentSubscriberRow(Base):  # type: ignore[misc,valid-type]
+    """A conversation whose customer asked to be told when the incident is resolved."""
+
+    __tablename__ = "incident_subscribers"
+    __table_args__ = (UniqueConstraint("incident_id", "sender_id", name="uq_incident_subscriber"),)
+
+    id = Column(Integer, primary_key=True)
+    incident_id = Column(String(36), ForeignKey("incidents.id"), nullable=False)
+    sender_id = Column(String(255), nullable=False)
+    channel = Column(String(32), nullable=False)
+    language = Column(String(16), nullable=False)
+    at = Column(UtcDateTime(), nullable=False)
+
+
+class IncidentTicketRow(Base):  # type: ignore[misc,valid-type]
+    """A handoff ticket linked to an incident, so agents see them together."""
+
+    __tablename__ = "incident_tickets"
+    __table_args__ = (UniqueConstraint("incident_id", "ticket_id", name="uq_incident_ticket"),)
+
+    id = Column(Integer, primary_key=True)
+    incident_id = Column(String(36), ForeignKey("incidents.id"), nullable=False)
+    ticket_id = Column(String(36), ForeignKey("tickets.id"), nullable=False, index=True)
+    by = Column(String(255), nullable=False)
+    at = Column(UtcDateTime(), nullable=False)
