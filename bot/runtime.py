@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.crisis.config import load_crisis
 from bot.faq.background_tune import BackgroundTuner
 from bot.faq.cache import CachedEncoder, EmbeddingCache, RecentQueries
 from bot.faq.calibrate import Calibration, calibrate, load_offtopic
@@ -160,6 +161,7 @@ def build_engines(settings: Settings, *, watch: bool = True) -> TurnEngines:
         thresholds=fixed,
         fallback=settings.faq_fallback_thresholds,
     )
+    topics = load_crisis(settings.crisis_file).topics
     return TurnEngines(
         faq=faq,
         mood=mood,
@@ -167,4 +169,5 @@ def build_engines(settings: Settings, *, watch: bool = True) -> TurnEngines:
         texts=bot_texts(settings),
         hours=load_hours(settings.hours_file),
         policy=load_policy(settings.escalation_file),
+        keyword_topics=lambda text: tuple(topic.key for topic in topics.topics_of(text)),
     )

@@ -17,6 +17,8 @@ FORMALITIES = ("formal", "neutral", "casual")
 MARKUPS = ("markdown", "telegram-html", "slack-mrkdwn")
 PHRASES = ("greeting", "sign_off", "apology", "empathy", "regret")
 _SETTINGS = ("formality", "emoji", "exclamations", "max_chars", "max_messages", "markup")
+#: What the crisis overlay may set: the voice, never the channel's limits or markup.
+CRISIS_SETTINGS = ("formality", "emoji", "exclamations")
 
 
 class ToneConfigError(ValueError):
@@ -71,10 +73,16 @@ class ToneBook:
     languages: list[str]
     review_phrases: dict[str, list[str]] = field(default_factory=dict)
     default_profile: str = "web"
+    crisis: dict[str, Any] = field(default_factory=dict)
 
-    def profile(self, channel: str | None, language: str) -> ToneProfile:
-        """The profile ``channel`` uses for ``language`` (unknown channels get the default)."""
-        return self.named(self.channels.get(channel or "", self.default_profile), language)
+    def profile(self, channel: str | None, language: str, *, crisis: bool = False) -> ToneProfile:
+        """The profile ``channel`` uses for ``language`` (unknown channels get the default).
+
+        ``crisis``: with the crisis overlay of ``tone.yml`` on top, so that every channel
+        speaks with one voice during an incident.
+        """
+        profile = self.named(self.channels.get(channel or "", self.default_profile), language)
+        return replace(profile, **self.crisis) if crisis else profile
 
     def named(self, name: str, language: str) -> ToneProfile:
         """Profile ``name`` of ``tone.yml``, resolved for ``language``."""
@@ -113,6 +121,16 @@ def load_tone_book(path: Path, *, languages: list[str]) -> ToneBook:
     if not isinstance(review, dict) or not all(isinstance(v, list) for v in review.values()):
         problems.append("review_phrases: must map languages to lists of phrases")
         review = {}
+    crisis = data.get("crisis", {}) or {}
+    if not isinstance(crisis, dict):
+        problems.append("crisis: must be a mapping of tone settings")
+        crisis = {}
+    problems += _check_settings("crisis", crisis)
+    problems += [
+        f"crisis: '{key}' cannot be set (only {', '.join(CRISIS_SETTINGS)})"
+        for key in crisis
+        if key not in CRISIS_SETTINGS
+    ]
     if problems:
         raise ToneConfigError(path, problems)
     return ToneBook(
@@ -121,6 +139,7 @@ def load_tone_book(path: Path, *, languages: list[str]) -> ToneBook:
         languages=list(languages),
         review_phrases={str(k): [str(p) for p in v] for k, v in review.items()},
         default_profile=default,
+        crisis={str(k): v for k, v in crisis.items()},
     )
 
 

@@ -21,6 +21,7 @@ KNOWN_PLACEHOLDERS = {
     "greeting", "sign_off", "apology", "empathy", "regret", "languages", "language_name",
     "default_language_name", "limit", "money", "number", "date", "time", "response_time",
     "opening_day", "opening_time", "opening_zone", "closure_message", "agent",
+    "title", "known", "next_update",  # crisis_statement_draft (bot/crisis/)
 }  # fmt: skip
 
 

@@ -79,6 +79,23 @@ class BotTexts:
         profile = self.tone.profile(channel, lang)
         return compose(text, profile, values={**self.values(lang), **values})
 
+    def crisis(
+        self, text: str | Mapping[str, str], *, channel: str | None, language: str | None
+    ) -> list[str]:
+        """A text in the crisis voice: ``tone.yml``'s crisis overlay on the channel's
+        profile (formal, no emoji, no "!"), whatever the channel usually sounds like."""
+        lang = self.language(language)
+        profile = self.tone.profile(channel, lang, crisis=True)
+        return compose(text, profile, values=self.values(lang))
+
+    def crisis_text(self, key: str, *, language: str | None) -> str | Mapping[str, str]:
+        """Catalog text ``key`` before rendering (for :meth:`crisis`)."""
+        lang = self.language(language)
+        text = self.catalog.get(key, lang) or self.catalog.get(key, self.default_language)
+        if text is None:
+            raise KeyError(f"no text '{key}' in data/responses")
+        return text
+
 
 def bot_texts(settings: Settings) -> BotTexts:
     """The texts for these settings, loaded once per process."""

@@ -41,6 +41,23 @@ class TicketView:
 
 
 @dataclass(frozen=True)
+class LiveIncident:
+    """An incident agents declared and approved, as the turn needs it (crisis mode).
+
+    Attributes:
+        id: The incident's id.
+        topic: The topic key it matches (``faq:track-order``, ``keywords:outage``).
+        statement: The approved holding statement, per language.
+        told: This conversation already got the statement.
+    """
+
+    id: str
+    topic: str
+    statement: Mapping[str, str]
+    told: bool = False
+
+
+@dataclass(frozen=True)
 class TurnContext:
     """One customer message and what the turn knows around it.
 
@@ -57,6 +74,7 @@ class TurnContext:
         ticket: The conversation's active ticket, if any.
         closed_ticket: Its latest closed ticket, when the turn is a handoff ending.
         first_of_session: This is the first customer message of the session.
+        incidents: The live incidents (declared and approved), for crisis mode.
     """
 
     sender_id: str
@@ -71,6 +89,7 @@ class TurnContext:
     ticket: TicketView | None = None
     closed_ticket: TicketView | None = None
     first_of_session: bool = False
+    incidents: tuple[LiveIncident, ...] = ()
 
     @property
     def clicked(self) -> bool:

@@ -8,7 +8,7 @@ of its context. The action server builds them once per process (``actions/``),
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -58,6 +58,8 @@ class TurnEngines:
     texts: BotTexts
     hours: BusinessHours
     policy: EscalationPolicy
+    # The operator's keyword topics (crisis.yml): the topic keys a message belongs to.
+    keyword_topics: Callable[[str], tuple[str, ...]] | None = None
 
     @property
     def languages(self) -> list[str]:

@@ -96,6 +96,9 @@ class TurnReply:
         missing_translation: The entry whose answer was not written in the language.
         rating: A CSAT rating for a closed ticket: (ticket id, 1–5).
         learned: A clarification's choice, for ``frontline faq learn``.
+        incidents_told: Live incidents whose statement this turn gave (crisis mode).
+        incidents_matched: Live incidents the message is about (to link its ticket).
+        subscribe: The incident the customer asked to hear about when it is resolved.
         trace: How it was decided.
     """
 
@@ -109,4 +112,7 @@ class TurnReply:
     missing_translation: str | None = None
     rating: tuple[str, int] | None = None
     learned: Learned | None = None
+    incidents_told: tuple[str, ...] = ()
+    incidents_matched: tuple[str, ...] = ()
+    subscribe: str | None = None
     trace: Trace = field(default_factory=lambda: Trace(move="none"))

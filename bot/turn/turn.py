@@ -9,7 +9,8 @@ information. The rules a customer would call fair live here:
 - a click on an answer is always answered;
 - the bot never pauses while its own buttons wait: a handoff closes them first;
 - once a ticket exists the bot never offers a person again;
-- anger or a complaint with a question gets the answer, an apology and an offer.
+- anger or a complaint with a question gets the answer, an apology and an offer;
+- during an incident, its approved statement comes first, once per conversation.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import replace
 from bot.handoff.context import TurnRecord
 from bot.handoff.policy import Action, Decision
 from bot.locale.resolve import choose_language, is_clear, supported_language
+from bot.turn import crisis
 from bot.turn.context import TurnContext
 from bot.turn.engines import Mood, TurnEngines
 from bot.turn.outcome import find, remember
@@ -52,6 +54,8 @@ def take_turn(ctx: TurnContext, *, engines: TurnEngines) -> TurnReply:
         done = replace(state, csat_ticket=None)
         return TurnReply(tuple(thanks), done, voice.language, rating=rating, trace=Trace("rating"))
     state = replace(state, csat_ticket=None)
+    if ctx.intent == crisis.NOTIFY_INTENT:
+        return crisis.subscribed(ctx, state, voice)
     if reading.move is Move.LANGUAGE:
         said = (
             voice.say("utter_language_switched", "language")
@@ -113,6 +117,10 @@ def _conversation(
     )
     trace = Trace(reading.move.value, found.verdict, found.hits, mood, decision)
     reply = respond(ctx, engines, state, voice, found, decision, trace, offered=offered)
+    incidents = crisis.matched(ctx, found, engines.keyword_topics)
+    reply = crisis.with_statement(
+        reply, incidents, voice, default_language=engines.default_language
+    )
     pending = ctx.state.pending
     if reading.move is Move.CHOICE and pending is not None and reading.entry in pending.choices:
         learned = Learned(pending.text, pending.language, str(reading.entry))

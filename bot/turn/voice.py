@@ -79,6 +79,24 @@ class Voice:
         )
         return self.say("utter_language_menu", "language", buttons=buttons)
 
+    def crisis(
+        self, text: str | Mapping[str, str], kind: str, *, buttons: tuple[dict[str, str], ...] = ()
+    ) -> list[BotMessage]:
+        """A text in the crisis voice (``tone.yml``'s overlay), the buttons on the last part."""
+        parts = self.texts.crisis(text, channel=self.channel, language=self.language)
+        return _messages(parts, kind, buttons, None)
+
+    def crisis_say(
+        self, key: str, kind: str, *, buttons: tuple[dict[str, str], ...] = ()
+    ) -> list[BotMessage]:
+        return self.crisis(
+            self.texts.crisis_text(key, language=self.language), kind, buttons=buttons
+        )
+
+    def crisis_button(self, key: str, payload: str) -> dict[str, str]:
+        [title] = [m.text for m in self.crisis_say(key, "button")][:1]
+        return {"title": title, "payload": payload}
+
     def rating_buttons(self) -> tuple[dict[str, str], ...]:
         return tuple({"title": str(n), "payload": f'/rate{{"rating": "{n}"}}'} for n in range(1, 6))
 

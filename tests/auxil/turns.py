@@ -3,8 +3,8 @@ conversation driver, for pure tests of ``bot/turn/`` (no Rasa, no servers, no mo
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from bot.handoff.config import load_policy
 from bot.hours.config import load_hours
 from bot.settings import PROJECT_ROOT, Settings
 from bot.tone.texts import bot_texts
-from bot.turn.context import TicketView, TurnContext
+from bot.turn.context import LiveIncident, TicketView, TurnContext
 from bot.turn.engines import Mood, TurnEngines
 from bot.turn.reply import TurnReply
 from bot.turn.state import ConversationState
@@ -96,6 +96,7 @@ def engines(
     *,
     mood: Mapping[str, Mood] | None = None,
     languages: Mapping[str, str] | None = None,
+    keyword_topics: Callable[[str], tuple[str, ...]] | None = None,
 ) -> TurnEngines:
     settings = Settings()
     return TurnEngines(
@@ -105,6 +106,7 @@ def engines(
         texts=bot_texts(settings),
         hours=load_hours(PROJECT_ROOT / "hours.yml"),
         policy=load_policy(PROJECT_ROOT / "escalation.yml"),
+        keyword_topics=keyword_topics,
     )
 
 
@@ -119,6 +121,7 @@ class Chat:
     ticket: TicketView | None = None
     replies: list[TurnReply] = field(default_factory=list)
     turns: int = 0
+    incidents: tuple[LiveIncident, ...] = ()
 
     def say(
         self, text: str, *, intent: str = "nlu_fallback", entities: Mapping[str, str] | None = None
@@ -134,8 +137,13 @@ class Chat:
             metadata={"platform": self.channel, "user_id": "u1"},
             ticket=self.ticket,
             first_of_session=self.turns == 0,
+            incidents=self.incidents,
         )
         reply = take_turn(ctx, engines=self.engines)
+        # As the action adapter does: a statement given is recorded for the conversation.
+        self.incidents = tuple(
+            replace(i, told=i.told or i.id in reply.incidents_told) for i in self.incidents
+        )
         self.turns += 1
         self.state = reply.state
         self.replies.append(reply)
