@@ -21,6 +21,7 @@ from rasa.core.channels.channel import OutputChannel
 from sanic import Blueprint, Sanic
 
 from bot.channels.wiring import database_sessions
+from bot.crisis.courier import IncidentCourier
 from bot.handoff.accounts import AccountsFile
 from bot.handoff.conversations import RasaConversations
 from bot.handoff.desk import Desk
@@ -28,6 +29,7 @@ from bot.handoff.ports import AgentRelay
 from bot.handoff.webhook import WebhookRelay, build_webhook_relay
 from bot.hours.config import load_hours
 from bot.settings import Settings, get_settings
+from bot.store.incidents import Incidents
 from bot.store.tickets import Ticket, Tickets
 from bot.tone.texts import bot_texts
 
@@ -44,6 +46,7 @@ class Hub:
         self._task: asyncio.Task[None] | None = None
         self._webhook: WebhookRelay | None = None
         self.desk: Desk | None = None
+        self.courier: IncidentCourier | None = None
 
     def register_output(self, channel: str, factory: OutputFactory) -> None:
         """How the desk reaches customers of ``channel`` outside a turn."""
@@ -75,15 +78,25 @@ class Hub:
         settings = self.settings
         self._webhook = webhook = build_webhook_relay(settings)
         relays = [*self._relays, *([webhook] if webhook is not None else [])]
+        conversations = RasaConversations(agent=agent)
         self.desk = Desk(
             tickets=Tickets(sessions=database_sessions(settings)),
-            conversations=RasaConversations(agent=agent),
+            conversations=conversations,
             outputs=self.output_for,
             relays=relays,
             texts=bot_texts(settings),
             hours=load_hours(settings.hours_file),
             remind_after=timedelta(minutes=settings.handoff_remind_after_minutes),
             avatars=_avatars(settings),
+        )
+        self.courier = IncidentCourier(
+            incidents=Incidents(
+                sessions=database_sessions(settings),
+                languages=settings.languages,
+                default_language=settings.default_language,
+            ),
+            conversations=conversations,
+            outputs=self.output_on,
         )
         self._task = asyncio.get_running_loop().create_task(self._run())
         log.info("handoff: desk ready; relays: %s", [type(r).__name__ for r in relays] or "none")
@@ -99,10 +112,13 @@ class Hub:
             await webhook.aclose()
 
     def output_for(self, ticket: Ticket) -> OutputChannel | None:
-        factory = self._outputs.get(ticket.channel)
+        return self.output_on(ticket.channel)
+
+    def output_on(self, channel: str) -> OutputChannel | None:
+        factory = self._outputs.get(channel)
         output = factory() if factory is not None else None
         if output is None:
-            log.warning("handoff: cannot reach %s customers outside a turn", ticket.channel)
+            log.warning("handoff: cannot reach %s customers outside a turn", channel)
         return output
 
     # The channels' gate ---------------------------------------------------------------
@@ -123,6 +139,12 @@ class Hub:
                 await self.desk.tick()
             except Exception:  # the clock must keep running
                 log.exception("handoff: desk tick failed")
+            if self.courier is None:
+                continue
+            try:  # incident updates and follow-ups owed to customers
+                await self.courier.tick()
+            except Exception:
+                log.exception("incidents: courier tick failed")
 
 
 def _avatars(settings: Settings) -> Callable[[str], str | None]:

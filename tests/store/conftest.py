@@ -3,14 +3,6 @@ throwaway PostgreSQL database (:mod:`tests.auxil.postgres`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from tests.auxil.databases import database_url
 
-import pytest
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The URL of a new, empty database for this test."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'frontline.db'}"
-    return str(request.getfixturevalue("fresh_postgres_url"))
+__all__ = ["database_url"]

@@ -1,5 +1,7 @@
-"""Incidents: the incident, its updates, its audit trail, what each conversation was sent,
-who asked to be told, and the tickets linked to it.
+"""Incidents, with their updates, audit trail, deliveries, subscribers and linked tickets.
+
+Each conversation's deliveries are unique per incident and kind (statement, update,
+follow-up), so replicas racing to send one get one winner.
 
 A database adopted from today's ``create_all`` has these tables already: they are kept.
 
