@@ -176,6 +176,13 @@ def _parser() -> argparse.ArgumentParser:
 
     add_report_arguments(report)
 
+    incident = commands.add_parser(
+        "incident", help="crisis incidents: open, approve, update, resolve, list, show"
+    )
+    from bot.crisis.cli import add_arguments as add_incident_arguments
+
+    add_incident_arguments(incident)
+
     database = commands.add_parser("db", help="Frontline's own database").add_subparsers(
         title="db commands"
     )
