@@ -1,5 +1,7 @@
 """Ticket events POSTed to a helpdesk as signed JSON: an :class:`~bot.handoff.ports.AgentRelay`.
 
+Surge alerts go the same way as ``incident.suspected`` (:meth:`WebhookRelay.incident_suspected`).
+
 Each request carries ``X-Frontline-Signature: sha256=<hex>``, the HMAC-SHA256 of
 ``f"{timestamp}.{body}"`` under the shared secret, with the timestamp in
 ``X-Frontline-Timestamp``; :func:`verify` is the receiving side. A delivery is tried
@@ -26,6 +28,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from bot.channels.redact import redact
+from bot.crisis.alerts import AlertPayload
 from bot.handoff.wire import message_json, ticket_json
 from bot.settings import Settings, require
 from bot.store.tickets import Ticket, TicketMessage
@@ -126,18 +129,24 @@ class WebhookRelay:
         data = ticket_json(ticket, transcript=False)
         await self.send("ticket.reminder", data, waited_minutes=waited_minutes)
 
+    async def incident_suspected(self, alert: AlertPayload) -> bool:
+        """A surge alert with its evidence, for the helpdesk to open a problem ticket."""
+        return await self.post_event("incident.suspected", {"alert": alert})
+
     async def send(
         self, event: str, ticket: dict[str, Any], *, agent: str | None = None, **extra: Any
     ) -> bool:
-        """POST one event, retrying as the module says; True when the helpdesk took it."""
+        """POST one ticket event, retrying as the module says; True when the helpdesk took it."""
+        return await self.post_event(event, {"agent": agent, "ticket": ticket, **extra})
+
+    async def post_event(self, event: str, fields: Mapping[str, Any]) -> bool:
+        """POST ``event`` with ``fields``, retrying as the module says; True when taken."""
         delivery = str(uuid.uuid4())
         payload = {
             "event": event,
             "sent_at": datetime.now(timezone.utc).isoformat(),
             "delivery": delivery,
-            "agent": agent,
-            "ticket": ticket,
-            **extra,
+            **fields,
         }
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
         try:

@@ -16,6 +16,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from bot.crisis.alerts import SurgeAlert
+from bot.crisis.baseline import AngerBaseline, Baseline
+from bot.crisis.topics import Topic
 from bot.handoff.webhook import WebhookRelay, build_webhook_relay, sign, verify
 from bot.settings import MissingCredentialError, Settings
 from bot.store.tickets import Ticket, TicketMessage
@@ -184,6 +187,34 @@ def test_messages_changes_and_reminders_name_their_event() -> None:
     assert desk.requests[4].json["ticket"]["csat"] == 4  # type: ignore[index]
     assert desk.requests[5].json["waited_minutes"] == 15
     assert len({r.headers["X-Frontline-Delivery"] for r in desk.requests}) == 6
+
+
+def test_a_surge_alert_is_posted_signed_as_incident_suspected() -> None:
+    alert = SurgeAlert(
+        topic=Topic("keywords", "outage"),
+        reasons=("volume",),
+        at=T0,
+        window_start=T0,
+        count=42,
+        baseline=Baseline(samples=(3, 4, 2, 5), median=3.5, mad=1.0, scale=1.48),
+        z=26.0,
+        angry=9,
+        anger=AngerBaseline(angry=10, messages=200),
+        anger_z=4.2,
+        examples=("the app is down again <redacted>",),
+        channels={"telegram": 30, "web": 12},
+    ).payload()
+
+    desk, _ = run_relay(lambda relay: relay.incident_suspected(alert))
+
+    [request] = desk.requests
+    assert request.headers["X-Frontline-Event"] == "incident.suspected"
+    assert verify(SECRET, request.headers, request.body, now=time.time())
+    payload = request.json
+    assert payload["event"] == "incident.suspected" and "ticket" not in payload
+    assert (
+        payload["alert"] == alert and payload["delivery"] == request.headers["X-Frontline-Delivery"]
+    )
 
 
 def test_a_server_error_is_retried_with_backoff_then_delivered() -> None:
