@@ -49,8 +49,9 @@ class WrongStatus(IncidentError):
     def __init__(self, incident_id: str, status: str, action: str) -> None:
         self.incident_id, self.status, self.action = incident_id, status, action
         allowed = " or ".join(ALLOWED[action])
+        article = "an" if allowed.startswith("o") else "a"
         super().__init__(
-            f"incident {incident_id} is {status}: only a {allowed} incident allows {action}"
+            f"incident {incident_id} is {status}: {action} needs {article} {allowed} one"
         )
 
 

@@ -77,7 +77,7 @@ def test_a_draft_is_not_live_and_owes_nobody_anything(replicas: Replicas) -> Non
     assert not one.incidents.told(draft.id, sender_id="web-a", channel="web", language="en")
     with pytest.raises(WrongStatus, match="is draft"):
         one.incidents.subscribe(draft.id, sender_id="web-a", channel="web", language="en")
-    with pytest.raises(WrongStatus, match="only a open incident allows update"):
+    with pytest.raises(WrongStatus, match="is draft: update needs an open one"):
         one.incidents.post_update(draft.id, UPDATE, by="ana")
     assert one.incidents.pending(T0) == []
 
@@ -111,9 +111,9 @@ def test_wrong_transitions_are_refused_and_change_nothing(replicas: Replicas) ->
     incident = approved(one.incidents)
     linked = ticket(one.tickets, "telegram-1", channel="telegram", language="de")
 
-    with pytest.raises(WrongStatus, match="is open: only a draft incident allows approve"):
+    with pytest.raises(WrongStatus, match="is open: approve needs a draft one"):
         one.incidents.approve(incident.id, by="ben")
-    with pytest.raises(WrongStatus, match="allows edit"):
+    with pytest.raises(WrongStatus, match="edit needs a draft one"):
         one.incidents.edit_statement(incident.id, {"en": "Changed after approval"}, by="ana")
     with pytest.raises(MissingLanguages):
         one.incidents.resolve(incident.id, {"en": FOLLOW_UP["en"]}, by="ben")
