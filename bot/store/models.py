@@ -299,3 +299,24 @@ class IncidentTicketRow(Base):  # type: ignore[misc,valid-type]
     ticket_id = Column(String(36), ForeignKey("tickets.id"), nullable=False, index=True)
     by = Column(String(255), nullable=False)
     at = Column(UtcDateTime(), nullable=False)
+
+
+class SurgeCountRow(Base):  # type: ignore[misc,valid-type]
+    """Customer messages about one topic in one counting window (bot/crisis/windows.py),
+    counted by every action server at once: an atomic upsert adds each message, so the
+    surge monitor of any Rasa replica reads the same numbers.
+
+    ``channels`` and ``languages`` count the messages by channel and language; ``examples``
+    holds a few of them, redacted, as an alert's evidence.
+    """
+
+    __tablename__ = "surge_counts"
+
+    topic = Column(String(255), primary_key=True)
+    window_start = Column(UtcDateTime(), primary_key=True, index=True)
+    messages = Column(Integer, nullable=False)
+    angry = Column(Integer, nullable=False)
+    channels = Column(JSON, nullable=False, default=dict)
+    languages = Column(JSON, nullable=False, default=dict)
+    examples = Column(JSON, nullable=False, default=list)
+    updated_at = Column(UtcDateTime(), nullable=False)

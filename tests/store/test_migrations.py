@@ -55,7 +55,7 @@ def test_an_empty_database_gets_every_table_at_the_newest_revision(database_url:
 
     engine = create_engine(database_url, future=True)
     assert table_names(engine) == FRONTLINE_TABLES | {"alembic_version"}
-    assert revision(database_url) == head() == "0003"
+    assert revision(database_url) == head() == "0004"
     engine.dispose()
 
 
@@ -180,5 +180,5 @@ def test_frontline_db_upgrade_says_where_it_started_and_ended(
     finally:
         get_settings.cache_clear()
 
-    assert "before:   none\nafter:    0003 (the newest)" in first
-    assert "before:   0003\nafter:    0003 (the newest)" in second
+    assert "before:   none\nafter:    0004 (the newest)" in first
+    assert "before:   0004\nafter:    0004 (the newest)" in second
