@@ -23,7 +23,7 @@ from bot.crisis.baseline import Baseline
 from bot.crisis.history import CountHistory
 from bot.crisis.rules import SurgeRules
 from bot.crisis.state import SurgeState
-from bot.crisis.tally import Tally
+from bot.crisis.tally import Counted, Tally
 from bot.crisis.topics import Topic
 from bot.crisis.windows import WindowCount, baseline_windows, require_aware, window_start
 
@@ -118,6 +118,24 @@ class SurgeDetector:
             if alert is not None:
                 alerts.append(alert)
         return alerts
+
+    def observe_counted(self, topic: Topic, counted: Counted, *, at: datetime) -> SurgeAlert | None:
+        """Count messages about ``topic`` that a store counted, as one batch at ``at``.
+
+        The running system's way in (:class:`~bot.crisis.monitor.SurgeMonitor`): every
+        replica's messages are counted in the database, and the monitor adds what is new
+        since its last look. Like :meth:`observe`, a batch older than the open window goes
+        to its window's count and raises nothing.
+        """
+        require_aware(at)
+        self.advance(at)
+        if at < self._open_start:
+            start = window_start(at, self.rules)
+            self._history.add(WindowCount(topic, start, counted.messages, counted.angry))
+            return None
+        tally = self._tally(topic)
+        tally.merge(counted, keep=self.rules.examples)
+        return self._check(topic, tally, at)
 
     def advance(self, now: datetime) -> None:
         """Tell the detector the time: windows that ended by ``now`` close."""

@@ -7,10 +7,30 @@ customer text is held past the message that brought it.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.crisis.baseline import AngerBaseline, Baseline
 from bot.faq.redact import redact_text
+
+
+@dataclass(frozen=True)
+class Counted:
+    """Messages about one topic that a store counted (every replica's), added at once.
+
+    Attributes:
+        messages: How many.
+        angry: How many of them the anger signal called angry.
+        channels: How many by channel.
+        languages: How many by language.
+        examples: Some of them, redacted already.
+    """
+
+    messages: int
+    angry: int = 0
+    channels: Mapping[str, int] = field(default_factory=dict)
+    languages: Mapping[str, int] = field(default_factory=dict)
+    examples: Sequence[str] = ()
 
 
 @dataclass
@@ -58,3 +78,15 @@ class Tally:
             redacted = redact_text(text, names=names)
             if redacted not in self.examples:
                 self.examples.append(redacted)
+
+    def merge(self, counted: Counted, *, keep: int) -> None:
+        """Count messages counted elsewhere, keeping their examples while there is room."""
+        self.messages += counted.messages
+        self.angry += counted.angry
+        self.channels.update({k: n for k, n in counted.channels.items() if k and n > 0})
+        self.languages.update({k: n for k, n in counted.languages.items() if k and n > 0})
+        for example in counted.examples:
+            if len(self.examples) >= keep:
+                break
+            if example not in self.examples:
+                self.examples.append(example)
