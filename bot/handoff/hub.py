@@ -22,6 +22,7 @@ from sanic import Blueprint, Sanic
 
 from bot.channels.wiring import database_sessions
 from bot.crisis.courier import IncidentCourier
+from bot.crisis.monitor import AlertSink, SurgeMonitor
 from bot.handoff.accounts import AccountsFile
 from bot.handoff.conversations import RasaConversations
 from bot.handoff.desk import Desk
@@ -47,6 +48,7 @@ class Hub:
         self._webhook: WebhookRelay | None = None
         self.desk: Desk | None = None
         self.courier: IncidentCourier | None = None
+        self.monitor: SurgeMonitor | None = None
 
     def register_output(self, channel: str, factory: OutputFactory) -> None:
         """How the desk reaches customers of ``channel`` outside a turn."""
@@ -79,6 +81,13 @@ class Hub:
         self._webhook = webhook = build_webhook_relay(settings)
         relays = [*self._relays, *([webhook] if webhook is not None else [])]
         conversations = RasaConversations(agent=agent)
+        incidents = Incidents(
+            sessions=database_sessions(settings),
+            languages=settings.languages,
+            default_language=settings.default_language,
+        )
+        sinks = [relay for relay in relays if isinstance(relay, AlertSink)]
+        self.monitor = SurgeMonitor.from_settings(settings, incidents=incidents, sinks=sinks)
         self.desk = Desk(
             tickets=Tickets(sessions=database_sessions(settings)),
             conversations=conversations,
@@ -90,11 +99,7 @@ class Hub:
             avatars=_avatars(settings),
         )
         self.courier = IncidentCourier(
-            incidents=Incidents(
-                sessions=database_sessions(settings),
-                languages=settings.languages,
-                default_language=settings.default_language,
-            ),
+            incidents=incidents,
             conversations=conversations,
             outputs=self.output_on,
         )
@@ -145,6 +150,12 @@ class Hub:
                 await self.courier.tick()
             except Exception:
                 log.exception("incidents: courier tick failed")
+            if self.monitor is None:
+                continue
+            try:  # surge alerts from every replica's counts
+                await self.monitor.tick()
+            except Exception:
+                log.exception("crisis: surge monitor tick failed")
 
 
 def _avatars(settings: Settings) -> Callable[[str], str | None]:

@@ -1,7 +1,8 @@
 """The Slack agent channel as an :class:`~bot.handoff.ports.AgentRelay`.
 
 Each ticket gets a card in the agents' channel; its thread holds the transcript,
-every later message and what happened to the ticket. Slack failing is logged
+every later message and what happened to the ticket. A surge alert is posted to the
+channel with its evidence (:mod:`.alert_cards`). Slack failing is logged
 (redacted) and swallowed: a relay never stops the desk.
 """
 
@@ -23,6 +24,8 @@ from bot.channels.slack.agent_cards import (
     ticket_card,
     transcript_messages,
 )
+from bot.channels.slack.alert_cards import alert_card
+from bot.crisis.alerts import AlertPayload
 from bot.store.tickets import Ticket, TicketMessage, Tickets
 
 log = logging.getLogger(__name__)
@@ -97,6 +100,20 @@ class SlackAgentRelay:
             reminder_text(ticket, waited_minutes),
             "remind",
             broadcast=True,
+        )
+
+    async def incident_suspected(self, alert: AlertPayload) -> None:
+        """A surge alert, posted to the channel with its evidence."""
+        text, blocks = alert_card(alert)
+        await self._call(
+            "post the surge alert",
+            self._client.chat_postMessage(
+                channel=self._channel,
+                text=text,
+                blocks=blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            ),
         )
 
     async def _update_card(self, ticket: Ticket) -> None:
