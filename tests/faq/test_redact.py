@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.faq.redact import redact_text
+from bot.faq.redact import profile_names, redact_text
 
 
 @pytest.mark.parametrize(
@@ -18,6 +18,10 @@ from bot.faq.redact import redact_text
         ("order #123456", "order <number>"),
         ("2 items for 49.90 on 12.03.", "2 items for 49.90 on 12.03."),
         ("size 42, 3 pairs", "size 42, 3 pairs"),
+        ("where is order AB-20931X", "where is order <number>"),
+        ("my order ORD2024118 is late", "my order <number> is late"),
+        ("call (030) 123-4567 today", "call <phone> today"),
+        ("iPhone15 or COVID-19 or MP3", "iPhone15 or COVID-19 or MP3"),
     ],
 )
 def test_numbers_emails_and_phones(text: str, expected: str) -> None:
@@ -27,3 +31,11 @@ def test_numbers_emails_and_phones(text: str, expected: str) -> None:
 def test_the_customers_names() -> None:
     masked = redact_text("Hi, Zoe Müller here, Zoe needs help", names=["Zoe Müller", "Zoe"])
     assert masked == "Hi, <name> here, <name> needs help"
+
+
+def test_profile_names_mask_the_whole_name_and_each_part() -> None:
+    names = profile_names({"display_name": "Zoe Müller", "user_id": "42"})
+
+    assert names == ["Zoe Müller", "Zoe", "Müller"]
+    assert redact_text("Müller here, Zoe Müller", names=names) == "<name> here, <name>"
+    assert profile_names({}) == []
