@@ -66,6 +66,9 @@ def respond(
     gap = None
     if found.kind == "no_answer":
         gap = Gap(ctx.text, [{"id": h.entry_id, "score": round(h.score, 4)} for h in found.hits])
+    elif found.kind == "none_chosen" and ctx.state.pending is not None:
+        # The customer turned every choice down: their question is a gap too (issue 14).
+        gap = Gap(ctx.state.pending.text, [])
     return TurnReply(
         messages=(*first, *follow, *notice),
         state=replace(state, pending=None) if pause else state,
