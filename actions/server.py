@@ -16,12 +16,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.effects import TurnEffects
+from actions.incidents import IncidentTurns
 from actions.turn import ActionTurn
 from bot.faq.learning import accept
 from bot.runtime import build_engines
 from bot.settings import Settings
 from bot.store.clicks import ClickLog, LearnedPair
 from bot.store.db import create_database, session_factory
+from bot.store.incidents import Incidents
 from bot.store.tickets import Tickets
 from bot.store.translations import TranslationGaps
 from bot.store.turn_ledger import KEEP_FOR, TurnLedger
@@ -63,6 +65,13 @@ def build_action(settings: Settings, *, clock: Callable[[], datetime] | None = N
             auto_accept=settings.faq_learn_auto_accept,
         ),
         clock=clock or (lambda: datetime.now(timezone.utc)),
+        incidents=IncidentTurns(
+            incidents=Incidents(
+                sessions=sessions,
+                languages=settings.languages,
+                default_language=settings.default_language,
+            )
+        ),
     )
 
 

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import turn_context
 from actions.dispatch import events, send
 from actions.effects import TurnEffects
+from actions.incidents import IncidentTurns
 from bot.store.tickets import Tickets
 from bot.store.turn_ledger import Claim, TurnLedger
 from bot.turn.engines import TurnEngines
@@ -40,8 +42,10 @@ class ActionTurn(Action):
         clock: Callable[[], datetime],
         ledger: TurnLedger | None = None,
         time_limit: float = 20.0,
+        incidents: IncidentTurns | None = None,
     ) -> None:
         self._engines = engines
+        self._incidents = incidents
         self._tickets = tickets
         self._effects = effects
         self._clock = clock
@@ -86,6 +90,8 @@ class ActionTurn(Action):
         ticket = self._tickets.active_for(tracker.sender_id, transcript=False)
         closed = self._tickets.latest_closed(tracker.sender_id) if ending else None
         ctx = turn_context(tracker, now=self._clock(), ticket=ticket, closed=closed)
+        if self._incidents is not None:
+            ctx = replace(ctx, incidents=self._incidents.live_for(ctx.sender_id))
         # Embedding the message is CPU work: off the event loop, so other turns go on.
         work = asyncio.to_thread(take_turn, ctx, engines=self._engines)
         try:
@@ -94,6 +100,9 @@ class ActionTurn(Action):
             log.error("action_turn: no reply within %.0f s; apologising", self._time_limit)
             return None
         self._effects.store(ctx, reply)
+        if self._incidents is not None and (reply.incidents_matched or reply.subscribe):
+            opened = self._tickets.active_for(ctx.sender_id, transcript=False)
+            self._incidents.record(ctx, reply, ticket_id=opened.id if opened else None)
         send(dispatcher, reply)
         return events(reply, ctx.state)
 

@@ -284,6 +284,14 @@ class Incidents:
 
     # Customers ------------------------------------------------------------------------
 
+    def told_to(self, sender_id: str) -> frozenset[str]:
+        """The incidents whose statement this conversation got already."""
+        query = select(IncidentDeliveryRow.incident_id).where(
+            IncidentDeliveryRow.sender_id == sender_id, IncidentDeliveryRow.kind == STATEMENT
+        )
+        with self._sessions() as session:
+            return frozenset(session.scalars(query))
+
     def told(self, incident_id: str, *, sender_id: str, channel: str, language: str) -> bool:
         """Whether to show the conversation the statement now: True once per conversation
         while the incident is open (the first caller on any replica), False afterwards

@@ -11,7 +11,9 @@ Rasa mounts the blueprint at ``/chat`` (``url_prefix``):
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel
@@ -36,10 +38,12 @@ from bot.channels.web.limits import MessageGate
 from bot.channels.web.origins import OriginPolicy
 from bot.channels.web.output import WebOutput
 from bot.channels.web.sessions import SessionRegistry
-from bot.channels.wiring import channel_stores, turn_slots
+from bot.channels.wiring import channel_stores, database_sessions, turn_slots
+from bot.crisis.banner import banner_source
 from bot.settings import Settings, get_settings
 from bot.store.addresses import AddressBook
 from bot.store.deliveries import DeliveryLog
+from bot.store.incidents import Incidents
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +68,11 @@ class WebChatInput(ChannelBase, InputChannel):
         gate: MessageGate | None = None,
         registry: SessionRegistry | None = None,
         slots: TurnSlots | None = None,
+        banner: Callable[[str], str | None] | None = None,
     ) -> None:
         super().__init__(deliveries=deliveries, addresses=addresses, slots=slots)
         self.settings = settings
+        self.banner = banner
         self.policy = policy or OriginPolicy.from_settings(settings)
         self.gate = gate or MessageGate.from_settings(settings)
         self.registry = registry or SessionRegistry()
@@ -78,11 +84,17 @@ class WebChatInput(ChannelBase, InputChannel):
         """Everything comes from ``FRONTLINE_WEB_*`` settings; credentials.yml holds no keys."""
         settings = get_settings()
         deliveries, addresses = channel_stores(settings)
+        incidents = Incidents(
+            sessions=database_sessions(settings),
+            languages=settings.languages,
+            default_language=settings.default_language,
+        )
         return cls(
             settings=settings,
             deliveries=deliveries,
             addresses=addresses,
             slots=turn_slots(settings),
+            banner=banner_source(incidents),
         )
 
     def url_prefix(self) -> str:
@@ -144,6 +156,15 @@ class WebChatInput(ChannelBase, InputChannel):
                 return response.json({"error": "not found"}, status=404)
             asset = assets[name]
             return response.raw(asset.body, content_type=asset.content_type, headers=file_headers())
+
+        @blueprint.route("/banner", methods=["GET"])
+        async def banner(request: Request) -> HTTPResponse:
+            # A live incident's statement for the widget's banner (crisis mode).
+            language = str(request.args.get("lang") or self.settings.default_language)[:8]
+            text = None
+            if self.banner is not None:
+                text = await asyncio.to_thread(self.banner, language)
+            return response.json({"banner": text}, headers={"Cache-Control": "no-store"})
 
         @blueprint.route("/health", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

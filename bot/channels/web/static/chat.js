@@ -186,6 +186,7 @@
       group.setAttribute("aria-label", t.options);
     });
     if (connection.textContent) connection.textContent = t.connecting;
+    refreshBanner();
   }
 
   function applyEmbed() {
@@ -517,6 +518,24 @@
     });
   }
 
+  /* ---- incident banner (crisis mode) ---- */
+
+  // While an incident is live, its approved statement stays on top of the chat, in the
+  // visitor's language; it is plain text (textContent), like everything else here.
+  function refreshBanner() {
+    if (typeof fetch !== "function") return;
+    fetch("/chat/banner?lang=" + encodeURIComponent(lang), { cache: "no-store" })
+      .then(function (reply) { return reply.ok ? reply.json() : { banner: null }; })
+      .then(function (data) { showBanner(data && data.banner); })
+      .catch(function () { /* the banner is a courtesy: the chat works without it */ });
+  }
+
+  function showBanner(text) {
+    var banner = $("chat-banner");
+    banner.textContent = text ? String(text).replace(/\*\*|__/g, "") : "";
+    banner.hidden = !text;
+  }
+
   function connect() {
     // WebSocket first: it needs no sticky sessions behind a balancer (make cluster);
     // long polling remains the fallback where a proxy blocks WebSockets.
@@ -590,5 +609,6 @@
     return;
   }
   connection.textContent = t.connecting;
+  setInterval(refreshBanner, 60000);
   connect();
 })();

@@ -1,0 +1,62 @@
+"""Crisis mode at the action server: the live incidents a turn sees, and what it did.
+
+The live incidents are read at most every few seconds (every customer message asks),
+and marked with whether this conversation got their statement already. After the
+turn: the statement given is recorded (once per conversation, audited), a customer's
+"notify me" is kept, and a ticket opened about an incident is linked to it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from bot.crisis.incident import Incident, IncidentError
+from bot.store.incidents import Incidents
+from bot.turn.context import LiveIncident, TurnContext
+from bot.turn.reply import TurnReply
+
+log = logging.getLogger(__name__)
+
+
+class IncidentTurns:
+    def __init__(
+        self,
+        *,
+        incidents: Incidents,
+        clock: Callable[[], float] = time.monotonic,
+        keep_s: float = 5.0,
+    ) -> None:
+        self._incidents = incidents
+        self._clock = clock
+        self._keep_s = keep_s
+        self._live: tuple[float, list[Incident]] | None = None
+
+    def live_for(self, sender_id: str) -> tuple[LiveIncident, ...]:
+        live = self._current()
+        if not live:
+            return ()
+        told = self._incidents.told_to(sender_id)
+        return tuple(
+            LiveIncident(i.id, i.topic, dict(i.statement), told=i.id in told) for i in live
+        )
+
+    def record(self, ctx: TurnContext, reply: TurnReply, *, ticket_id: str | None) -> None:
+        where = {"sender_id": ctx.sender_id, "channel": ctx.channel, "language": reply.language}
+        try:
+            for incident_id in reply.incidents_told:
+                self._incidents.told(incident_id, **where)
+            if reply.subscribe:
+                self._incidents.subscribe(reply.subscribe, **where)
+            if ticket_id is not None:
+                for incident_id in reply.incidents_matched:
+                    self._incidents.link_ticket(incident_id, ticket_id, by="frontline")
+        except IncidentError as error:  # resolved meanwhile, or a stale button
+            log.info("incident not recorded: %s", error)
+
+    def _current(self) -> list[Incident]:
+        now = self._clock()
+        if self._live is None or now - self._live[0] > self._keep_s:
+            self._live = (now, self._incidents.live())
+        return self._live[1]
