@@ -91,6 +91,13 @@ def _parser() -> argparse.ArgumentParser:
     gaps = faq.add_parser("gaps", help="questions the bot could not answer, most asked first")
     gaps.add_argument("--limit", type=int, default=50)
     gaps.set_defaults(handler=_faq_gaps)
+    suggest = faq.add_parser(
+        "suggest",
+        help="cluster unanswered questions across languages into ranked draft entries",
+    )
+    from bot.insight.cli import add_arguments as add_suggest_arguments
+
+    add_suggest_arguments(suggest)
     learn = faq.add_parser(
         "learn",
         help="what customers picked when the bot asked which entry they meant: accept as variants",

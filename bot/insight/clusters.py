@@ -51,12 +51,12 @@ class ClusterSettings:
 
     min_cluster_size: int = 4
     min_cluster_share: float = 0.0125
-    min_samples: int | None = 3
+    min_samples: int | None = 1
     selection: str = "leaf"
     epsilon: float = 0.0
     center_languages: bool = True
     min_language_count: int = 20
-    dims: int | None = 64
+    dims: int | None = 32
     whitening: float = 0.01
 
     def smallest(self, count: int) -> int:

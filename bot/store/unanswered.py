@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,6 +20,17 @@ class Gap:
     times: int
     last_asked: datetime
     candidates: list[dict[str, object]]
+
+
+@dataclass(frozen=True)
+class LoggedQuestion:
+    """One logged question, as it was asked (``frontline faq suggest`` clusters these)."""
+
+    text: str
+    language: str
+    channel: str
+    conversation_id: str
+    asked_at: datetime
 
 
 class UnansweredLog:
@@ -75,3 +86,24 @@ class UnansweredLog:
             Gap(text=r[0], language=r[1], times=r[2], last_asked=r[3], candidates=latest[r[4]])
             for r in rows
         ]
+
+    def since(self, when: datetime | None = None) -> list[LoggedQuestion]:
+        """Every question logged at or after ``when`` (all if None), oldest first."""
+        query = select(UnansweredQuestion).order_by(UnansweredQuestion.asked_at)
+        if when is not None:
+            query = query.where(UnansweredQuestion.asked_at >= when.astimezone(timezone.utc))
+        with self._sessions() as session:
+            rows = session.execute(query).scalars().all()
+            return [
+                LoggedQuestion(
+                    text=row.text,
+                    language=row.language,
+                    channel=row.channel,
+                    conversation_id=row.conversation_id,
+                    # SQLite keeps no zone: the column is written in UTC.
+                    asked_at=row.asked_at
+                    if row.asked_at.tzinfo
+                    else row.asked_at.replace(tzinfo=timezone.utc),
+                )
+                for row in rows
+            ]
