@@ -41,7 +41,8 @@ LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 
 
 def faq_files(folder: Path) -> list[Path]:
-    """The knowledge base files in ``folder``, in a stable order."""
+    """The knowledge base files in ``folder``, in a stable order. Subfolders are never
+    read: ``_suggested/`` holds drafts from ``frontline faq suggest --write``."""
     return sorted(p for p in folder.glob("*.y*ml") if p.suffix in {".yml", ".yaml"})
 
 
