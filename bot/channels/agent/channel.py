@@ -9,6 +9,8 @@
   ``.../return``: through the :class:`~bot.handoff.ports.AgentDesk`;
 - ``GET /agent/analytics``: the analytics page; ``GET /agent/api/analytics[?since=7d]``
   and ``GET /agent/api/analytics/conversations?outcome=...`` (the drill-down).
+- ``GET /agent/incidents``, ``/agent/api/alerts`` and ``/agent/api/incidents...``: surge
+  alerts and incidents (:mod:`.incidents_api`).
 
 Agents are not customers: nothing here reaches Rasa's ``on_new_message``.
 See ``docs/agent-inbox.md``.
@@ -31,6 +33,7 @@ from bot.channels.agent.analytics_api import AnalyticsApi
 from bot.channels.agent.api import TicketApi, hub_desk
 from bot.channels.agent.auth import InboxAuth
 from bot.channels.agent.errors import InboxError, InvalidRequest, UnknownTicket
+from bot.channels.agent.incidents_api import IncidentsApi, add_incident_routes
 from bot.channels.agent.limiter import LoginLimiter
 from bot.channels.agent.responses import (
     ANALYTICS_PAGE,
@@ -86,6 +89,7 @@ class AgentInboxInput(InputChannel):
         session_hours: How long a login lasts.
         limiter: Failed-login counter.
         analytics: The figures behind ``/agent/analytics``; None switches the page off.
+        incidents: Alerts and incidents at ``/agent/incidents``; None switches them off.
     """
 
     @classmethod
@@ -104,6 +108,7 @@ class AgentInboxInput(InputChannel):
         session_hours: float = 12.0,
         limiter: LoginLimiter | None = None,
         analytics: AnalyticsApi | None = None,
+        incidents: IncidentsApi | None = None,
     ) -> None:
         current = (lambda: accounts) if isinstance(accounts, AgentAccounts) else accounts
         self.auth = InboxAuth(
@@ -116,6 +121,7 @@ class AgentInboxInput(InputChannel):
         )
         self.api = TicketApi(tickets=tickets, desk=desk)
         self.analytics = analytics
+        self.incidents = incidents
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
@@ -133,6 +139,7 @@ class AgentInboxInput(InputChannel):
             cookie_secure=settings.agent_cookie_secure,
             session_hours=settings.agent_session_hours,
             analytics=AnalyticsApi(source=analytics_source(settings), clock=_now),
+            incidents=IncidentsApi.from_settings(settings, sessions=database),
         )
 
     def url_prefix(self) -> str:
@@ -142,6 +149,8 @@ class AgentInboxInput(InputChannel):
         blueprint = Blueprint("agent_inbox", __name__)
         self._add_pages(blueprint)
         self._add_api(blueprint)
+        if self.incidents is not None:
+            add_incident_routes(blueprint, auth=self.auth, api=self.incidents)
         return blueprint
 
     def _add_pages(self, blueprint: Blueprint) -> None:

@@ -27,6 +27,14 @@ class TicketConflict(InboxError):
     """The ticket's state does not allow the action (already closed, say)."""
 
 
+class IncidentNotFound(InboxError):
+    """No such incident (or action on one)."""
+
+
+class IncidentConflict(InboxError):
+    """The incident's status does not allow the action (approving an open one, say)."""
+
+
 class TooManyAttempts(InboxError):
     """Too many failed logins for this name from this address."""
 

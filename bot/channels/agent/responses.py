@@ -10,6 +10,8 @@ from sanic.response import HTTPResponse
 
 from bot.channels.agent.errors import (
     InboxError,
+    IncidentConflict,
+    IncidentNotFound,
     InvalidRequest,
     MissingInboxHeader,
     NoAccounts,
@@ -23,14 +25,16 @@ from bot.channels.static import Asset, read_assets
 STATIC_DIR = Path(__file__).with_name("static")
 PAGE = "inbox.html"
 ANALYTICS_PAGE = "analytics.html"
-PUBLIC = ("inbox.js", "inbox.css", "analytics.js")
+PUBLIC = ("inbox.js", "inbox.css", "analytics.js", "incidents.js")
 """Files the page loads from ``/agent/static/``."""
 _STATUS: dict[type[InboxError], int] = {
     InvalidRequest: 400,
     NotLoggedIn: 401,
     MissingInboxHeader: 403,
     UnknownTicket: 404,
+    IncidentNotFound: 404,
     TicketConflict: 409,
+    IncidentConflict: 409,
     TooManyAttempts: 429,
     NoAccounts: 503,
 }
