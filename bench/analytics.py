@@ -168,6 +168,9 @@ def events_in(path: Path) -> int:
 
 
 def markdown(exact: dict[str, Any], big: dict[str, Any] | None) -> str:
+    naive = exact["naive"]
+    agree = sum(ok for *_, ok in exact["rows"])
+    true_sum = naive["true_resolution_rate"] + naive["true_handoff_rate"]
     lines = [
         "# Analytics: exact figures on seeded traffic, and the report at scale",
         "",
@@ -178,10 +181,11 @@ def markdown(exact: dict[str, Any], big: dict[str, Any] | None) -> str:
         "is written down from the script. Events go into Rasa's `events` table as Rasa's "
         "event classes serialise them; tickets into Frontline's tables.",
         "",
-        f"## Exactness: {exact['conversations']:,} conversations ({exact['windows']:,} windows), seed {exact['seed']}",
+        f"## Exactness: {exact['conversations']:,} conversations "
+        f"({exact['windows']:,} windows), seed {exact['seed']}",
         "",
         f"Every figure equals the truth: **{'yes' if exact['exact'] else 'NO'}** "
-        f"({sum(ok for *_, ok in exact['rows'])} of {len(exact['rows'])} figures; derived in {exact['seconds']} s).",
+        f"({agree} of {len(exact['rows'])} figures; derived in {exact['seconds']} s).",
         "",
         "| figure | true value | report equal |",
         "|---|---|---|",
@@ -197,10 +201,10 @@ def markdown(exact: dict[str, Any], big: dict[str, Any] | None) -> str:
         "",
         "| | naive event count | Frontline (= truth) |",
         "|---|---|---|",
-        f"| resolution rate | {exact['naive']['resolution_rate']:.1%} | {exact['naive']['true_resolution_rate']:.1%} |",
-        f"| handoff rate | {exact['naive']['handoff_rate']:.1%} | {exact['naive']['true_handoff_rate']:.1%} |",
-        f"| sum | {exact['naive']['sum']:.1%} | "
-        f"{exact['naive']['true_resolution_rate'] + exact['naive']['true_handoff_rate']:.1%} |",
+        f"| resolution rate | {naive['resolution_rate']:.1%} | "
+        f"{naive['true_resolution_rate']:.1%} |",
+        f"| handoff rate | {naive['handoff_rate']:.1%} | {naive['true_handoff_rate']:.1%} |",
+        f"| sum | {naive['sum']:.1%} | {true_sum:.1%} |",
         "",
         "The naive count also has one row per customer, not per window: a customer who "
         "came back three days later is one conversation to it and two windows here.",
@@ -234,12 +238,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as small, tempfile.TemporaryDirectory() as large:
         exact = exactness(args.conversations, args.seed, Path(small))
         print(
-            f"exact: {exact['exact']} ({exact['windows']} windows); naive sum {exact['naive']['sum']:.1%}"
+            f"exact: {exact['exact']} ({exact['windows']} windows); "
+            f"naive sum {exact['naive']['sum']:.1%}"
         )
         big = scale(args.scale, args.seed, Path(large)) if args.scale else None
         if big:
             print(
-                f"report on {big['conversations']} conversations: {big['report_s']} s, {big['peak_rss_mib']} MiB"
+                f"report on {big['conversations']} conversations: "
+                f"{big['report_s']} s, {big['peak_rss_mib']} MiB"
             )
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "analytics.md").write_text(markdown(exact, big), encoding="utf-8")
