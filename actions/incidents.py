@@ -2,8 +2,9 @@
 
 The live incidents are read at most every few seconds (every customer message asks),
 and marked with whether this conversation got their statement already. After the
-turn: the statement given is recorded (once per conversation, audited), a customer's
-"notify me" is kept, and a ticket opened about an incident is linked to it.
+turn: the message is counted in its topics' windows (surge detection), the statement
+given is recorded (once per conversation, audited), a customer's "notify me" is kept,
+and a ticket opened about an incident is linked to it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import time
 from collections.abc import Callable
 
 from bot.crisis.incident import Incident, IncidentError
+from bot.faq.redact import profile_names
 from bot.store.incidents import Incidents
+from bot.store.surge_counts import SurgeCounts
 from bot.turn.context import LiveIncident, TurnContext
 from bot.turn.reply import TurnReply
 
@@ -25,10 +28,12 @@ class IncidentTurns:
         self,
         *,
         incidents: Incidents,
+        counts: SurgeCounts | None = None,
         clock: Callable[[], float] = time.monotonic,
         keep_s: float = 5.0,
     ) -> None:
         self._incidents = incidents
+        self._counts = counts
         self._clock = clock
         self._keep_s = keep_s
         self._live: tuple[float, list[Incident]] | None = None
@@ -41,6 +46,23 @@ class IncidentTurns:
         return tuple(
             LiveIncident(i.id, i.topic, dict(i.statement), told=i.id in told) for i in live
         )
+
+    def count(self, ctx: TurnContext, reply: TurnReply) -> None:
+        """Count the message in its topics' 15-minute windows, for surge detection."""
+        if self._counts is None or not reply.topics:
+            return
+        try:
+            self._counts.record(
+                reply.topics,
+                at=ctx.now,
+                angry=reply.angry,
+                channel=ctx.channel,
+                text=ctx.text,
+                language=reply.language,
+                names=profile_names(dict(ctx.metadata)),
+            )
+        except Exception:  # counting must never cost the customer their answer
+            log.exception("surge count not recorded")
 
     def record(self, ctx: TurnContext, reply: TurnReply, *, ticket_id: str | None) -> None:
         where = {"sender_id": ctx.sender_id, "channel": ctx.channel, "language": reply.language}

@@ -18,12 +18,14 @@ from sanic.response import HTTPResponse
 from actions.effects import TurnEffects
 from actions.incidents import IncidentTurns
 from actions.turn import ActionTurn
+from bot.crisis.config import load_crisis
 from bot.faq.learning import accept
 from bot.runtime import build_engines
 from bot.settings import Settings
 from bot.store.clicks import ClickLog, LearnedPair
 from bot.store.db import create_database, session_factory
 from bot.store.incidents import Incidents
+from bot.store.surge_counts import SurgeCounts
 from bot.store.tickets import Tickets
 from bot.store.translations import TranslationGaps
 from bot.store.turn_ledger import KEEP_FOR, TurnLedger
@@ -70,7 +72,8 @@ def build_action(settings: Settings, *, clock: Callable[[], datetime] | None = N
                 sessions=sessions,
                 languages=settings.languages,
                 default_language=settings.default_language,
-            )
+            ),
+            counts=SurgeCounts(sessions=sessions, rules=load_crisis(settings.crisis_file).rules),
         ),
     )
 

@@ -100,6 +100,8 @@ class ActionTurn(Action):
             log.error("action_turn: no reply within %.0f s; apologising", self._time_limit)
             return None
         self._effects.store(ctx, reply)
+        if self._incidents is not None:
+            self._incidents.count(ctx, reply)
         if self._incidents is not None and (reply.incidents_matched or reply.subscribe):
             opened = self._tickets.active_for(ctx.sender_id, transcript=False)
             self._incidents.record(ctx, reply, ticket_id=opened.id if opened else None)

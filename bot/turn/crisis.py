@@ -23,15 +23,21 @@ NOTIFY_INTENT = "incident_notify"
 KeywordTopics = Callable[[str], tuple[str, ...]]
 
 
-def matched(ctx: TurnContext, found: Found, keywords: KeywordTopics | None) -> list[LiveIncident]:
-    """The live incidents the customer's message is about."""
-    if not ctx.incidents:
-        return []
-    topics: set[str] = set()
+def topics_of(ctx: TurnContext, found: Found, keywords: KeywordTopics | None) -> tuple[str, ...]:
+    """What a typed message is about, as topic keys: the FAQ entry it was answered with
+    (or most likely meant, for a clarification) and the operator's keyword sets."""
+    if ctx.clicked:
+        return ()  # a click repeats what was asked; it is not a new message about it
+    topics: list[str] = []
     if found.verdict in ("answer", "clarify") and found.hits:
-        topics.add(f"faq:{found.hits[0].entry_id}")
-    if keywords is not None and not ctx.clicked:
-        topics.update(keywords(ctx.text))
+        topics.append(f"faq:{found.hits[0].entry_id}")
+    if keywords is not None:
+        topics.extend(keywords(ctx.text))
+    return tuple(dict.fromkeys(topics))
+
+
+def matched(ctx: TurnContext, topics: tuple[str, ...]) -> list[LiveIncident]:
+    """The live incidents the customer's message is about."""
     return [incident for incident in ctx.incidents if incident.topic in topics]
 
 

@@ -99,6 +99,8 @@ class TurnReply:
         incidents_told: Live incidents whose statement this turn gave (crisis mode).
         incidents_matched: Live incidents the message is about (to link its ticket).
         subscribe: The incident the customer asked to hear about when it is resolved.
+        topics: What the customer's message is about (topic keys), for surge detection.
+        angry: The message fired the anger signal.
         trace: How it was decided.
     """
 
@@ -115,4 +117,6 @@ class TurnReply:
     incidents_told: tuple[str, ...] = ()
     incidents_matched: tuple[str, ...] = ()
     subscribe: str | None = None
+    topics: tuple[str, ...] = ()
+    angry: bool = False
     trace: Trace = field(default_factory=lambda: Trace(move="none"))

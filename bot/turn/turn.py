@@ -117,9 +117,14 @@ def _conversation(
     )
     trace = Trace(reading.move.value, found.verdict, found.hits, mood, decision)
     reply = respond(ctx, engines, state, voice, found, decision, trace, offered=offered)
-    incidents = crisis.matched(ctx, found, engines.keyword_topics)
+    topics = crisis.topics_of(ctx, found, engines.keyword_topics)
+    this = len(state.records) - 1  # the policy's index of this message
+    angry = any(r.signal == "anger" and r.message == this for r in decision.reasons)
     reply = crisis.with_statement(
-        reply, incidents, voice, default_language=engines.default_language
+        replace(reply, topics=topics, angry=angry and record is not None),
+        crisis.matched(ctx, topics),
+        voice,
+        default_language=engines.default_language,
     )
     pending = ctx.state.pending
     if reading.move is Move.CHOICE and pending is not None and reading.entry in pending.choices:

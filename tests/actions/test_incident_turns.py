@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from actions.incidents import IncidentTurns
+from bot.crisis.config import load_crisis
+from bot.settings import Settings
+from bot.store.db import session_factory
+from bot.store.surge_counts import SurgeCounts
 from bot.turn.context import TurnContext
 from bot.turn.reply import TurnReply
 from bot.turn.state import ConversationState
@@ -70,3 +74,22 @@ def test_a_stale_notify_button_after_resolution_is_not_an_error(replica: Replica
 
     turns.record(turn("telegram-1"), reply, ticket_id=None)  # logged, not raised
     assert turns.live_for("telegram-1") == ()
+
+
+def test_each_typed_message_is_counted_in_its_topics_windows(replica: Replica) -> None:
+    counts = SurgeCounts(
+        sessions=session_factory(replica.engine), rules=load_crisis(Settings().crisis_file).rules
+    )
+    turns = IncidentTurns(incidents=replica.incidents, counts=counts)
+    ctx = turn("telegram-1")
+    topics = ("faq:track-order", "keywords:outage")
+    for angry in (True, False):
+        reply = TurnReply((), ConversationState(), "en", topics=topics, angry=angry)
+        turns.count(ctx, reply)
+    turns.count(ctx, TurnReply((), ConversationState(), "en"))  # a click: no topics
+
+    stored = counts.counts(since=ctx.now - timedelta(hours=1), until=ctx.now + timedelta(hours=1))
+    assert sorted((c.topic.key, c.messages, c.angry) for c in stored) == [
+        ("faq:track-order", 2, 1),
+        ("keywords:outage", 2, 1),
+    ]

@@ -90,3 +90,11 @@ def test_notify_me_records_the_wish_and_thanks_in_the_crisis_voice() -> None:
     assert reply.subscribe == "inc-1"
     assert kinds(reply) == ["incident_subscribed"]
     assert "Ihnen" in reply.messages[0].text and buttons(reply) == []
+
+
+def test_a_typed_message_names_its_topics_for_surge_detection_and_a_click_does_not() -> None:
+    bot = chat(TRACKING)
+    typed = bot.say("the site is down, where is my order", intent="faq")
+    assert typed.topics == ("faq:track-order", "keywords:outage") and not typed.angry
+    clicked = bot.click(button(typed, "/incident_notify"))
+    assert clicked.topics == ()
