@@ -28,6 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="30d",
         help="questions asked in this window (30d, 24h, 2w) or since an ISO date (default 30d)",
     )
+    parser.add_argument(
+        "--save",
+        action="store_true",
+        help="also keep them for the editors' page in the inbox (/agent/content)",
+    )
     parser.add_argument("--limit", type=int, default=20, help="at most this many clusters")
     parser.add_argument("--examples", type=int, default=5, help="example questions per cluster")
     parser.set_defaults(handler=run)
@@ -56,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.insight.drafts import write_drafts
     from bot.insight.gap_sources import failed_questions
     from bot.insight.gaps import mine_gaps
-    from bot.insight.suggest import describe, payload
+    from bot.insight.suggest import describe, payload, save_suggestions, suggestions_file
     from bot.runtime import build_encoders
     from bot.store.addresses import AddressBook
     from bot.store.db import create_database, session_factory
@@ -85,17 +90,20 @@ def run(args: argparse.Namespace) -> int:
         )
         clusters = mine_gaps(questions, encoder=encoder, index=index, now=now)[: args.limit]
     today = now.date()
+    found = [
+        payload(
+            c,
+            rank=rank,
+            examples=args.examples,
+            default_language=settings.default_language,
+            today=today,
+        )
+        for rank, c in enumerate(clusters, start=1)
+    ]
+    if args.save:
+        saved = save_suggestions(found, path=suggestions_file(settings), at=now, since=cutoff)
+        print(f"kept {len(found)} suggestion(s) for the inbox in {saved}", file=sys.stderr)
     if args.json:
-        found = [
-            payload(
-                c,
-                rank=rank,
-                examples=args.examples,
-                default_language=settings.default_language,
-                today=today,
-            )
-            for rank, c in enumerate(clusters, start=1)
-        ]
         print(json.dumps(found, ensure_ascii=False, indent=2))
     else:
         window = cutoff.date().isoformat()

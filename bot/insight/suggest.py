@@ -1,16 +1,20 @@
 """Suggestions as editors see them: one JSON object, or a few lines of text, per cluster.
 
 Everything shown comes from :class:`bot.insight.gaps.GapCluster`, whose texts are
-redacted already.
+redacted already. ``frontline faq suggest --save`` keeps them in ``var/`` for the
+editors' page of the inbox, which cannot afford to load the encoders itself.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TypedDict
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypedDict
 
 from bot.insight.drafts import draft_entry
 from bot.insight.gaps import GapCluster
+from bot.settings import Settings
 
 
 class NearestPayload(TypedDict):
@@ -81,3 +85,28 @@ def describe(cluster: GapCluster, *, rank: int, examples: int) -> list[str]:
         f"     agent answered: {' '.join(r.split())[:200]}" for r in cluster.agent_replies[:2]
     ]
     return lines
+
+
+def suggestions_file(settings: Settings) -> Path:
+    """Where ``frontline faq suggest --save`` keeps the suggestions for the inbox."""
+    return settings.var_dir / "suggestions.json"
+
+
+def save_suggestions(
+    found: list[SuggestionPayload], *, path: Path, at: datetime, since: datetime
+) -> Path:
+    """Write them atomically: the inbox may be reading the previous ones."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = {"computed_at": at.isoformat(), "since": since.isoformat(), "suggestions": found}
+    partial = path.with_suffix(".json.partial")
+    partial.write_text(json.dumps(body, ensure_ascii=False, indent=1), encoding="utf-8")
+    partial.replace(path)
+    return path
+
+
+def load_suggestions(path: Path) -> dict[str, Any]:
+    """The saved suggestions, or none with ``computed_at`` None when never computed."""
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return {"computed_at": None, "since": None, "suggestions": []}

@@ -9,6 +9,8 @@
   ``.../return``: through the :class:`~bot.handoff.ports.AgentDesk`;
 - ``GET /agent/analytics``: the analytics page; ``GET /agent/api/analytics[?since=7d]``
   and ``GET /agent/api/analytics/conversations?outcome=...`` (the drill-down).
+- ``GET /agent/content``, ``/agent/api/content...``: content suggestions and learned
+  choices for editors (:mod:`.content_api`);
 - ``GET /agent/incidents``, ``/agent/api/alerts`` and ``/agent/api/incidents...``: surge
   alerts and incidents (:mod:`.incidents_api`).
 
@@ -19,9 +21,8 @@ See ``docs/agent-inbox.md``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime, timezone
-from functools import wraps
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel
@@ -32,7 +33,9 @@ from sanic.response import HTTPResponse
 from bot.channels.agent.analytics_api import AnalyticsApi
 from bot.channels.agent.api import TicketApi, hub_desk
 from bot.channels.agent.auth import InboxAuth
-from bot.channels.agent.errors import InboxError, InvalidRequest, UnknownTicket
+from bot.channels.agent.content_api import ContentApi, add_content_routes
+from bot.channels.agent.errors import InvalidRequest, UnknownTicket
+from bot.channels.agent.handlers import answering, json_body
 from bot.channels.agent.incidents_api import IncidentsApi, add_incident_routes
 from bot.channels.agent.limiter import LoginLimiter
 from bot.channels.agent.responses import (
@@ -42,38 +45,24 @@ from bot.channels.agent.responses import (
     api_json,
     load_assets,
     page,
-    refused,
     static_file,
 )
 from bot.channels.base import OnNewMessage
 from bot.channels.wiring import database_sessions
 from bot.handoff.accounts import AccountsFile, AgentAccounts
 from bot.handoff.ports import AgentDesk
+from bot.insight.suggest import suggestions_file
 from bot.settings import Settings, get_settings
 from bot.store.agent_sessions import AgentSessions
+from bot.store.clicks import ClickLog
 from bot.store.tickets import Tickets
 
 URL_PREFIX = "/agent"
 _LONGEST_NAME, _LONGEST_PASSWORD = 256, 1024
 
-Handler = Callable[..., Awaitable[HTTPResponse]]
-
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _answering(handler: Handler) -> Handler:
-    """Turns the inbox's refusals into their JSON responses."""
-
-    @wraps(handler)
-    async def answer(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
-        try:
-            return await handler(request, *args, **kwargs)
-        except InboxError as error:
-            return refused(error)
-
-    return answer
 
 
 class AgentInboxInput(InputChannel):
@@ -89,6 +78,7 @@ class AgentInboxInput(InputChannel):
         session_hours: How long a login lasts.
         limiter: Failed-login counter.
         analytics: The figures behind ``/agent/analytics``; None switches the page off.
+        content: Suggestions and learned choices for editors at ``/agent/content``.
         incidents: Alerts and incidents at ``/agent/incidents``; None switches them off.
     """
 
@@ -109,6 +99,7 @@ class AgentInboxInput(InputChannel):
         limiter: LoginLimiter | None = None,
         analytics: AnalyticsApi | None = None,
         incidents: IncidentsApi | None = None,
+        content: ContentApi | None = None,
     ) -> None:
         current = (lambda: accounts) if isinstance(accounts, AgentAccounts) else accounts
         self.auth = InboxAuth(
@@ -122,6 +113,7 @@ class AgentInboxInput(InputChannel):
         self.api = TicketApi(tickets=tickets, desk=desk)
         self.analytics = analytics
         self.incidents = incidents
+        self.content = content
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
@@ -140,6 +132,12 @@ class AgentInboxInput(InputChannel):
             session_hours=settings.agent_session_hours,
             analytics=AnalyticsApi(source=analytics_source(settings), clock=_now),
             incidents=IncidentsApi.from_settings(settings, sessions=database),
+            content=ContentApi(
+                suggestions=suggestions_file(settings),
+                clicks=ClickLog(sessions=database),
+                faq_dir=settings.faq_dir,
+                default_language=settings.default_language,
+            ),
         )
 
     def url_prefix(self) -> str:
@@ -151,6 +149,8 @@ class AgentInboxInput(InputChannel):
         self._add_api(blueprint)
         if self.incidents is not None:
             add_incident_routes(blueprint, auth=self.auth, api=self.incidents)
+        if self.content is not None:
+            add_content_routes(blueprint, auth=self.auth, api=self.content)
         return blueprint
 
     def _add_pages(self, blueprint: Blueprint) -> None:
@@ -172,7 +172,7 @@ class AgentInboxInput(InputChannel):
             return static_file(assets[name])
 
         @blueprint.route("/login", methods=["POST"])
-        @_answering
+        @answering
         async def login(request: Request) -> HTTPResponse:
             name, password = _credentials(request)
             address = request.remote_addr or request.ip or "?"
@@ -182,7 +182,7 @@ class AgentInboxInput(InputChannel):
             return reply
 
         @blueprint.route("/logout", methods=["POST"])
-        @_answering
+        @answering
         async def logout(request: Request) -> HTTPResponse:
             auth.identify(request, changes_state=True)
             auth.logout(request)
@@ -194,51 +194,50 @@ class AgentInboxInput(InputChannel):
         auth, api = self.auth, self.api
 
         @blueprint.route("/api/me", methods=["GET"])
-        @_answering
+        @answering
         async def me(request: Request) -> HTTPResponse:
             identity = auth.identify(request, changes_state=False)
             return api_json({"agent": identity.agent, "via": identity.via})
 
         @blueprint.route("/api/tickets", methods=["GET"])
-        @_answering
+        @answering
         async def tickets(request: Request) -> HTTPResponse:
             auth.identify(request, changes_state=False)
             return api_json(api.listing(request.args.get("status")))
 
         @blueprint.route("/api/tickets/<ticket_id:str>", methods=["GET"])
-        @_answering
+        @answering
         async def ticket(request: Request, ticket_id: str) -> HTTPResponse:
             auth.identify(request, changes_state=False)
             return api_json(api.detail(ticket_id))
 
         @blueprint.route("/api/tickets/<ticket_id:str>/<action:str>", methods=["POST"])
-        @_answering
+        @answering
         async def act(request: Request, ticket_id: str, action: str) -> HTTPResponse:
             identity = auth.identify(request, changes_state=True)
-            body = _json_body(request) if action == "reply" else None
+            body = json_body(request) if action == "reply" else None
             return api_json(
                 await api.act(request.app, ticket_id, action, agent=identity.agent, body=body)
             )
 
         @blueprint.route("/api/analytics", methods=["GET"])
-        @_answering
+        @answering
         async def figures(request: Request) -> HTTPResponse:
             auth.identify(request, changes_state=False)
             return api_json(await asyncio.to_thread(self._insight().figures, _query(request)))
 
         @blueprint.route("/api/analytics/conversations", methods=["GET"])
-        @_answering
+        @answering
         async def drill_down(request: Request) -> HTTPResponse:
             auth.identify(request, changes_state=False)
             found = await asyncio.to_thread(self._insight().conversations, _query(request))
             return api_json(found)
 
         @blueprint.route("/api/<rest:path>", methods=["GET", "POST"])
-        @_answering
+        @answering
         async def unknown(request: Request, rest: str) -> HTTPResponse:
             auth.identify(request, changes_state=False)
             raise UnknownTicket(f"no endpoint /agent/api/{rest}")
-
 
     def _insight(self) -> AnalyticsApi:
         if self.analytics is None:
@@ -274,18 +273,8 @@ def analytics_source(settings: Settings) -> Any:
     return source
 
 
-def _json_body(request: Request) -> Any:
-    """The body as JSON; only ``application/json``, which a cross-site form cannot send."""
-    if not (request.content_type or "").startswith("application/json"):
-        raise InvalidRequest("send the body as application/json")
-    try:
-        return request.json
-    except Exception as error:  # sanic raises its own InvalidUsage on bad JSON
-        raise InvalidRequest("the body is not valid JSON") from error
-
-
 def _credentials(request: Request) -> tuple[str, str]:
-    body = _json_body(request)
+    body = json_body(request)
     name = body.get("name") if isinstance(body, dict) else None
     password = body.get("password") if isinstance(body, dict) else None
     if not isinstance(name, str) or not isinstance(password, str) or not name or not password:

@@ -23,6 +23,10 @@ class UnknownTicket(InboxError):
     """No such ticket."""
 
 
+class UnknownChoice(InboxError):
+    """No such learned choice (``frontline faq learn``)."""
+
+
 class TicketConflict(InboxError):
     """The ticket's state does not allow the action (already closed, say)."""
 

@@ -18,6 +18,7 @@ from bot.channels.agent.errors import (
     NotLoggedIn,
     TicketConflict,
     TooManyAttempts,
+    UnknownChoice,
     UnknownTicket,
 )
 from bot.channels.static import Asset, read_assets
@@ -25,13 +26,14 @@ from bot.channels.static import Asset, read_assets
 STATIC_DIR = Path(__file__).with_name("static")
 PAGE = "inbox.html"
 ANALYTICS_PAGE = "analytics.html"
-PUBLIC = ("inbox.js", "inbox.css", "analytics.js", "incidents.js")
+PUBLIC = ("inbox.js", "inbox.css", "analytics.js", "incidents.js", "content.js")
 """Files the page loads from ``/agent/static/``."""
 _STATUS: dict[type[InboxError], int] = {
     InvalidRequest: 400,
     NotLoggedIn: 401,
     MissingInboxHeader: 403,
     UnknownTicket: 404,
+    UnknownChoice: 404,
     IncidentNotFound: 404,
     TicketConflict: 409,
     IncidentConflict: 409,
