@@ -22,7 +22,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import BotUttered, Event, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
@@ -149,6 +149,10 @@ class _Conversation:
                 metadata={"platform": self.channel},
             )
         )
+        # What Rasa stores around every turn besides the messages: the prediction loop's
+        # actions. The report must read past them, as it does on a real tracker store.
+        for offset, action in ((0.001, "action_turn"), (0.002, "action_listen")):
+            self.events.append(ActionExecuted(action, timestamp=at.timestamp() + offset))
 
     def bot(self, at: datetime, kind: str, entry: str | None = None) -> None:
         metadata: dict[str, Any] = {"kind": kind}
@@ -369,7 +373,7 @@ def write(
                     "type_name": event.type_name,
                     "timestamp": event.timestamp,
                     "intent_name": (data.get("parse_data") or {}).get("intent", {}).get("name"),
-                    "action_name": None,
+                    "action_name": data.get("name") if event.type_name == "action" else None,
                     "data": json.dumps(data),
                 }
             )
