@@ -204,7 +204,8 @@ def _script(
     at = _weekday_at(rng, start, days, (10, 12))  # open hours, room for a reply before 17:00
     entry = rng.choice(entries)
     s = timedelta(seconds=1)
-    c.language_slot(at - s)
+    # Rasa stores a turn's slots after its messages: the first turn sets the language.
+    c.language_slot(at + 1.5 * s)
     truth: dict[str, Any] = {
         "sender_id": c.sender_id,
         "channel": c.channel,
@@ -365,7 +366,8 @@ def write(
         messages.clear()
 
     for conversation, truths in conversations:
-        for event in conversation.events:
+        # In the order Rasa stores them: by time (ids grow with it).
+        for event in sorted(conversation.events, key=lambda e: e.timestamp):
             data = event.as_dict()
             rows.append(
                 {

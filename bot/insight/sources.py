@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -63,6 +64,8 @@ def conversations(engine: Engine, *, since: datetime) -> Iterator[tuple[str, lis
             message = state.read(kind, timestamp, intent or "", data)
             if message is not None:
                 said.append(message)
+            elif kind == "slot" and state.language and said:
+                _in_turns_language(said, state.language)
     if current is not None and said:
         yield current, said
 
@@ -104,6 +107,15 @@ class _Reading:
             self.channel,
             self.language,
         )
+
+
+def _in_turns_language(said: list[Said], language: str) -> None:
+    """The turn that set the language slot answered its customer message in it: Rasa
+    stores the turn's slots after its messages, so the message is marked afterwards."""
+    for index in range(len(said) - 1, -1, -1):
+        said[index] = replace(said[index], language=language)
+        if said[index].who == "customer":
+            break
 
 
 def _chosen(event: dict[str, Any]) -> str | None:
