@@ -18,6 +18,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Every command migrates the database first; what Alembic says about it is noise
+    # unless something goes wrong (`frontline db upgrade` reports it in full).
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     if not hasattr(args, "handler"):
         parser.print_help()
         return 2
