@@ -8,8 +8,8 @@ The schema (``crisis.yml`` at the repository root shows every field)::
       timezone: Europe/Berlin      # IANA name: hours of the week are local
       window_minutes: 15           # divides 60
       baseline_weeks: 4
-      z: 5.0                       # robust z-score that raises an alert
-      min_count: 8                 # fewest messages in a window that can alert
+      z: 6.0                       # robust z-score that raises an alert
+      min_count: 12                # fewest messages in a window that can alert
       anger_z: 5.0
       min_angry: 6
       cooldown_minutes: 120

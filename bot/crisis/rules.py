@@ -1,7 +1,8 @@
 """The knobs of surge detection, as one value (read from ``crisis.yml`` by :mod:`config`).
 
-Defaults are the values the surge benchmark chose on its calibration trace
-(``bench/surge.py``, ``reports/surge.md``); ``crisis.yml`` repeats them for operators.
+``z`` and ``min_count`` default to the values the surge benchmark chose on its calibration
+traces at 12,000 messages a day (``bench/surge.py``, ``reports/surge.md``); ``crisis.yml``
+repeats them for operators.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ class SurgeRules:
     timezone: str = "UTC"
     window_minutes: int = 15
     baseline_weeks: int = 4
-    z: float = 5.0
-    min_count: int = 8
+    z: float = 6.0
+    min_count: int = 12
     anger_z: float = 5.0
     min_angry: int = 6
     cooldown_minutes: int = 120
