@@ -8,6 +8,9 @@ Definitions (``frontline eval surge`` and ``bench/surge.py`` both use them):
 - An alert detects an incident when it is for one of the incident's topics and fires
   between the incident's start and one window after its end. Its delay is the time from
   the incident's start to its first such alert.
+- An alert in that span for a topic that got at least :data:`RELATED_SHARE` of the
+  incident's rows, but less than a quarter, is related: the same incident seen through a
+  neighbouring entry (a surge about fees raises several fee entries). It is counted apart.
 - Every other alert is a false alarm. Alerts are scored only once the detector is armed
   (``baseline_weeks`` after the trace's first row); false alarms per week divide by the
   weeks from then to the last row. Incidents that start before that are not scored.
@@ -34,6 +37,9 @@ from bot.eval.surge_trace import TraceRow
 INCIDENT_TOPIC_SHARE = 0.25
 """A topic belongs to an incident when it was assigned to at least this share of its rows."""
 
+RELATED_SHARE = 0.05
+"""A topic is related to an incident when it was assigned to at least this share of its rows."""
+
 WEEK = timedelta(weeks=1)
 
 
@@ -55,6 +61,7 @@ class Incident:
         end: Its last row's time.
         messages: Its rows.
         topics: Its topics (see the module's definitions).
+        related: Topics with a smaller share of its rows.
     """
 
     id: str
@@ -62,6 +69,7 @@ class Incident:
     end: datetime
     messages: int
     topics: tuple[Topic, ...]
+    related: tuple[Topic, ...] = ()
 
 
 @dataclass
@@ -147,10 +155,11 @@ def incidents_of(
     found = []
     for label, members in grouped.items():
         assigned = Counter(topic for row in members for topic in topics_of(row.text))
-        least = INCIDENT_TOPIC_SHARE * len(members)
+        least, some = INCIDENT_TOPIC_SHARE * len(members), RELATED_SHARE * len(members)
         topics = tuple(sorted(t for t, n in assigned.items() if n >= least))
+        related = tuple(sorted(t for t, n in assigned.items() if some <= n < least))
         times = [row.at for row in members]
-        found.append(Incident(label, min(times), max(times), len(members), topics))
+        found.append(Incident(label, min(times), max(times), len(members), topics, related))
     return sorted(found, key=lambda incident: incident.start)
 
 
@@ -169,16 +178,15 @@ def score(
     )
     first_alert: dict[str, Fired] = {}
     false_alarms: list[Fired] = []
+    related: list[Fired] = []
     for alert in counted:
-        match = [
-            i
-            for i in scored
-            if alert.topic in i.topics and i.start <= alert.at <= i.end + rules.window
-        ]
-        if not match:
-            false_alarms.append(alert)
+        during = [i for i in scored if i.start <= alert.at <= i.end + rules.window]
+        match = [i for i in during if alert.topic in i.topics]
         for incident in match:
             first_alert.setdefault(incident.id, alert)
+        if not match:
+            near = any(alert.topic in i.related for i in during)
+            (related if near else false_alarms).append(alert)
     weeks = (last - armed_from) / WEEK if armed_from is not None and last > armed_from else 0.0
     delays = sorted(
         (first_alert[i.id].at - i.start) / timedelta(minutes=1)
@@ -191,6 +199,7 @@ def score(
         "detected": len(first_alert),
         "detection_rate": round(len(first_alert) / len(scored), 4) if scored else None,
         "false_alarms": len(false_alarms),
+        "related_alerts": len(related),
         "weeks_scored": round(weeks, 2),
         "false_alarms_per_week": round(len(false_alarms) / weeks, 3) if weeks else None,
         "median_delay_min": _quantile(delays, 0.5),
@@ -209,6 +218,7 @@ def _incident(incident: Incident, alert: Fired | None) -> dict[str, Any]:
         "end": incident.end.isoformat(),
         "messages": incident.messages,
         "topics": [topic.key for topic in incident.topics],
+        "related": [topic.key for topic in incident.related],
         "detected": alert is not None,
         "delay_min": round(delay, 1) if delay is not None else None,
         "alert_topic": alert.topic.key if alert else None,

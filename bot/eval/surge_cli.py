@@ -160,7 +160,8 @@ def summary(figures: dict[str, Any]) -> list[str]:
             f"  detected               {found['detected']} of {found['incidents']}"
             + (f" ({100 * rate:.0f}%)" if rate is not None else ""),
             f"  false_alarms_per_week  {found['false_alarms_per_week']} "
-            f"({found['false_alarms']} in {found['weeks_scored']} weeks)",
+            f"({found['false_alarms']} in {found['weeks_scored']} weeks; "
+            f"{found['related_alerts']} more on topics related to an incident)",
             f"  median_delay_min       {found['median_delay_min']} (p90 {found['p90_delay_min']})",
         ]
     return lines

@@ -126,3 +126,23 @@ def test_the_naive_detector_counts_per_window_with_the_same_cooldown() -> None:
     assert [len(f) for f in fired] == [0, 0, 1, 0, 0, 0]  # a new window starts at 15; cooldown
     later = [naive.observe(START + timedelta(minutes=m), [OUTAGE]) for m in (46, 47, 48)]
     assert [len(f) for f in later] == [0, 0, 1]
+
+
+def test_an_alert_on_a_neighbouring_topic_during_an_incident_is_related_not_false() -> None:
+    fees = Topic("faq", "fees")
+    incident = Incident("I1", START, START + timedelta(hours=1), 50, (OUTAGE,), (fees,))
+    found = score(
+        [Fired(fees, START + timedelta(minutes=5)), Fired(fees, START + timedelta(hours=2))],
+        [incident],
+        armed_from=START,
+        last=START + timedelta(weeks=1),
+        rules=SurgeRules(),
+    )
+    assert (found["detected"], found["related_alerts"], found["false_alarms"]) == (0, 1, 1)
+
+
+def test_a_topic_with_a_twentieth_of_the_incident_is_related() -> None:
+    rows = [TraceRow(START + timedelta(minutes=n), "a" if n else "b", "I1") for n in range(20)]
+    table = {"a": (OUTAGE,), "b": (Topic("faq", "fees"),)}
+    (incident,) = incidents_of(rows, lambda text: table[text])
+    assert (incident.topics, incident.related) == ((OUTAGE,), (Topic("faq", "fees"),))
