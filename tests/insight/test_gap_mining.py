@@ -144,3 +144,20 @@ def test_too_few_questions_make_no_cluster() -> None:
 def test_cluster_settings_refuse_nonsense(changes: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         ClusterSettings(**changes)  # type: ignore[arg-type]
+
+
+def test_a_small_log_still_groups_its_paraphrases() -> None:
+    """Eight questions, six close paraphrases: HDBSCAN alone found nothing in such a log."""
+    import numpy as np
+
+    from bot.insight.clusters import NOISE, ClusterSettings, cluster_labels
+
+    rng = np.random.default_rng(7)
+    topic, other = rng.normal(size=64), rng.normal(size=64)
+    close = [topic + rng.normal(scale=0.25, size=64) for _ in range(6)]
+    odd = [other + rng.normal(scale=0.25, size=64), rng.normal(size=64)]
+    labels = cluster_labels(
+        np.array(close + odd), ["en", "de", "fr", "en", "de", "en", "en", "de"], ClusterSettings()
+    )
+    assert labels[0] != NOISE and set(labels[:6].tolist()) == {labels[0]}
+    assert labels[7] == NOISE
