@@ -8,6 +8,7 @@ killed with SIGKILL costs customers nothing and comes back by itself.
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import re
 import shutil
@@ -27,7 +28,12 @@ import requests
 from playwright.sync_api import Browser, expect
 
 from bot.cluster.cli import ENGINES
+from bot.cluster.postgres import SUPERUSER
 from bot.eval.servers import BIN
+from bot.settings import Settings
+from bot.store.db import session_factory
+from bot.store.engine import connect
+from bot.store.incidents import Incidents
 from tests.auxil.servers import ROOT, free_port, server_env
 from tests.integration.conftest import AGENT, OPEN_HOURS, agents_file
 from tests.integration.test_handoff import agent_says, login
@@ -51,6 +57,7 @@ class Cluster:
     token: str
     process: subprocess.Popen[bytes]
     log: Path
+    database_url: str
 
     def say(self, base: str, sender: str, text: str) -> list[dict[str, Any]]:
         reply = requests.post(
@@ -104,11 +111,12 @@ def cluster(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     env = server_env(workdir, faq_dir, agents_file=str(agents_file(workdir)))
     env["FRONTLINE_TEST_FROZEN_AT"] = OPEN_HOURS
     port, actions_port, token = free_port(), free_port(), uuid.uuid4().hex
+    postgres_port = free_port()
     log = workdir / "cluster.log"
     command = [
         str(BIN / "frontline"), "cluster", "run", "--dir", str(workdir / "state"),
         "--port", str(port), "--actions-port", str(actions_port),
-        "--postgres-port", str(free_port()), "--redis-port", str(free_port()),
+        "--postgres-port", str(postgres_port), "--redis-port", str(free_port()),
         "--api-token", token,
         "--actions-command", f"{sys.executable} -m bot.eval.frozen_actions",
     ]  # fmt: skip
@@ -122,7 +130,8 @@ def cluster(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         actions = [f"http://127.0.0.1:{actions_port + n}/health" for n in (100, 101)]
         up = lambda: all(_up(u) for u in [*replicas, *actions, url])  # noqa: E731
         _wait(up, BOOT_S, "not up", log, process)
-        yield Cluster(url=url, replicas=replicas, token=token, process=process, log=log)
+        database = f"postgresql://{SUPERUSER}@127.0.0.1:{postgres_port}/frontline"
+        yield Cluster(url, replicas, token, process, log, database)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -170,6 +179,43 @@ def test_an_agent_on_one_replica_reaches_a_widget_on_the_other(
         inbox.locator("#reply-send").click()
 
         agent_says(widget, "Hello from the other replica", name=AGENT[0])
+
+
+STATEMENT = "Order tracking is unavailable right now. Next update by 14:00."
+
+
+def test_an_incident_statement_reaches_each_conversation_once_across_replicas(
+    cluster: Cluster,
+) -> None:
+    settings = Settings()
+    incidents = Incidents(
+        sessions=session_factory(connect(cluster.database_url)),
+        languages=settings.languages,
+        default_language=settings.default_language,
+    )
+    statement = {language: STATEMENT for language in settings.languages}
+    draft = incidents.open(
+        title="Tracking down", topic="faq:track-order", statement=statement, by="t"
+    )
+    incident = incidents.approve(draft.id, by="t")
+    time.sleep(6)  # each action server reads the live incidents at most every 5 s
+    try:
+        senders = [f"cluster-crisis-{uuid.uuid4().hex[:8]}" for _ in range(4)]
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            asks = [
+                pool.submit(cluster.say, replica, sender, "where is my order?")
+                for sender in senders
+                for replica in cluster.replicas  # each conversation on both at once
+            ]
+            assert all(future.result() for future in asks)
+        for sender in senders:
+            said = [text for kind, text in cluster.user_and_bot(sender) if kind == "bot"]
+            assert sum(text.startswith("Order tracking is unavailable") for text in said) == 1
+        sent = [e for e in incidents.audit(incident.id) if e.what == "statement_sent"]
+        assert sorted(e.detail["conversation"] for e in sent) == sorted(senders)
+    finally:
+        incidents.resolve(incident.id, statement, by="t")
+        time.sleep(6)
 
 
 def _pid_listening_on(port: int) -> int:
