@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.models import ConversationAddress, utcnow
@@ -30,20 +31,33 @@ class AddressBook:
     def remember(
         self, sender_id: str, *, channel: str, address: dict[str, Any], profile: dict[str, Any]
     ) -> None:
-        """Store or refresh the latest address of ``sender_id``."""
-        with self._sessions.begin() as session:
-            row = session.get(ConversationAddress, sender_id)
-            if row is None:
-                session.add(
-                    ConversationAddress(
-                        sender_id=sender_id, channel=channel, address=address, profile=profile
-                    )
-                )
-            else:
-                row.channel = channel
-                row.address = address
-                row.profile = profile
-                row.updated_at = utcnow()
+        """Store or refresh the latest address of ``sender_id``.
+
+        A new conversation's first messages may reach two replicas at once: the one
+        whose insert loses updates the row the other made.
+        """
+        for attempt in range(2):
+            try:
+                with self._sessions.begin() as session:
+                    row = session.get(ConversationAddress, sender_id)
+                    if row is None:
+                        session.add(
+                            ConversationAddress(
+                                sender_id=sender_id,
+                                channel=channel,
+                                address=address,
+                                profile=profile,
+                            )
+                        )
+                    else:
+                        row.channel = channel
+                        row.address = address
+                        row.profile = profile
+                        row.updated_at = utcnow()
+                return
+            except IntegrityError:
+                if attempt:
+                    raise
 
     def lookup(self, sender_id: str) -> Address | None:
         with self._sessions() as session:

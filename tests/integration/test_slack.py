@@ -180,6 +180,10 @@ def test_a_bad_signature_is_rejected_with_401_and_not_answered(
     user, channel = new_customer(slack_api), unique("D")
     text = "I am ana.private@example.com, how do I reset my password?"
     body = event(user=user, channel=channel, text=text)
+    # Letters only: the log's redaction masks long digit runs, as in phone numbers.
+    body["event_id"] = "Ev" + uuid.uuid4().hex[:10].translate(
+        str.maketrans("0123456789", "GHIJKLMNOP")
+    )
     reply = send(bot, body, secret="not-the-signing-secret")
     assert reply.status_code == 401
 
