@@ -18,52 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-import numpy as np
-
 from bot.crisis.topics import KeywordTopics, Topic, faq_topics
-from bot.faq.cache import EmbeddingCache
+from bot.faq.cache import CachedEncoder, EmbeddingCache
 from bot.faq.encoders import Encoder, build_encoder
 from bot.faq.matcher import decide
 from bot.settings import Settings
 
 CHUNK = 256
-
-
-class StoredVectors:
-    """An encoder whose query and document vectors are kept on disk by model and text."""
-
-    def __init__(self, *, encoder: Encoder, cache: EmbeddingCache) -> None:
-        self._encoder = encoder
-        self._cache = cache
-
-    @property
-    def name(self) -> str:
-        return self._encoder.name
-
-    @property
-    def dim(self) -> int:
-        return self._encoder.dim
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode("query", texts)
-
-    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode("document", texts)
-
-    def _encode(self, role: str, texts: Sequence[str]) -> np.ndarray:
-        known = self._cache.get_many(self.name, role, texts)
-        missing = list(dict.fromkeys(t for t in texts if t not in known))
-        for start in range(0, len(missing), CHUNK):
-            chunk = missing[start : start + CHUNK]
-            encode = (
-                self._encoder.encode_queries if role == "query" else self._encoder.encode_documents
-            )
-            fresh = encode(chunk)
-            self._cache.put_many(self.name, role, chunk, fresh)
-            known.update(zip(chunk, fresh))
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.vstack([known[text] for text in texts]).astype(np.float32, copy=False)
 
 
 def stored_encoders(spec: str, cache: EmbeddingCache) -> tuple[Encoder, dict[str, Encoder]]:
@@ -72,7 +33,7 @@ def stored_encoders(spec: str, cache: EmbeddingCache) -> tuple[Encoder, dict[str
     from bot.faq.encoders.combined import CombinedEncoder
 
     parts: dict[str, Encoder] = {
-        part: StoredVectors(encoder=build_encoder(part), cache=cache)
+        part: CachedEncoder(encoder=build_encoder(part), cache=cache, cache_queries=True)
         for part in (p.strip() for p in spec.split("+"))
         if part
     }

@@ -11,7 +11,7 @@ import hashlib
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -82,12 +82,19 @@ class EmbeddingCache:
 class CachedEncoder:
     """An encoder whose document vectors come from the cache when they can.
 
-    Queries are not cached: each customer message is new.
+    Queries are not cached by default: each customer message is new. Benchmarks that
+    replay the same queries again and again cache them too (``cache_queries``).
     """
 
-    def __init__(self, *, encoder: Encoder, cache: EmbeddingCache) -> None:
+    #: Vectors are stored after each chunk, so an interrupted run keeps what it did.
+    CHUNK = 256
+
+    def __init__(
+        self, *, encoder: Encoder, cache: EmbeddingCache, cache_queries: bool = False
+    ) -> None:
         self._encoder = encoder
         self._cache = cache
+        self._cache_queries = cache_queries
         self.documents_encoded = 0
 
     @property
@@ -99,16 +106,25 @@ class CachedEncoder:
         return self._encoder.dim
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encoder.encode_queries(texts)
+        if not self._cache_queries:
+            return self._encoder.encode_queries(texts)
+        return self._cached("query", texts, self._encoder.encode_queries)
 
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
-        cached = self._cache.get_many(self.name, "document", texts)
+        return self._cached("document", texts, self._encoder.encode_documents)
+
+    def _cached(
+        self, role: str, texts: Sequence[str], encode: Callable[[Sequence[str]], np.ndarray]
+    ) -> np.ndarray:
+        cached = self._cache.get_many(self.name, role, texts)
         missing = list(dict.fromkeys(text for text in texts if text not in cached))
-        if missing:
-            fresh = self._encoder.encode_documents(missing)
-            self._cache.put_many(self.name, "document", missing, fresh)
-            cached.update(zip(missing, fresh))
-            self.documents_encoded += len(missing)
+        for start in range(0, len(missing), self.CHUNK):
+            chunk = missing[start : start + self.CHUNK]
+            fresh = encode(chunk)
+            self._cache.put_many(self.name, role, chunk, fresh)
+            cached.update(zip(chunk, fresh))
+            if role == "document":
+                self.documents_encoded += len(chunk)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.vstack([cached[text] for text in texts]).astype(np.float32, copy=False)

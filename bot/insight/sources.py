@@ -14,25 +14,14 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.insight.outcomes import Said, TicketFacts
 from bot.store.models import TicketMessageRow, TicketRow
+from bot.store.rasa_events import EVENTS
 
-# Rasa's ``SQLTrackerStore`` table, described here rather than imported: reading it
-# must not need Rasa's tracker store classes (nor create the table when it is absent).
-_EVENTS = Table(
-    "events",
-    MetaData(),
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255)),
-    Column("type_name", String(255)),
-    Column("timestamp", Float),
-    Column("intent_name", String(255)),
-    Column("data", Text),
-)
 _KINDS = ("user", "bot", "slot")
 
 
@@ -40,14 +29,14 @@ def conversations(engine: Engine, *, since: datetime) -> Iterator[tuple[str, lis
     """Each conversation with a message since ``since``: its id and what was said, in order."""
     query = (
         select(
-            _EVENTS.c.sender_id,
-            _EVENTS.c.type_name,
-            _EVENTS.c.timestamp,
-            _EVENTS.c.intent_name,
-            _EVENTS.c.data,
+            EVENTS.c.sender_id,
+            EVENTS.c.type_name,
+            EVENTS.c.timestamp,
+            EVENTS.c.intent_name,
+            EVENTS.c.data,
         )
-        .where(_EVENTS.c.type_name.in_(_KINDS), _EVENTS.c.timestamp >= since.timestamp())
-        .order_by(_EVENTS.c.sender_id, _EVENTS.c.id)
+        .where(EVENTS.c.type_name.in_(_KINDS), EVENTS.c.timestamp >= since.timestamp())
+        .order_by(EVENTS.c.sender_id, EVENTS.c.id)
         .execution_options(stream_results=True, yield_per=5000)
     )
     if not inspect(engine).has_table("events"):

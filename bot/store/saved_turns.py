@@ -11,18 +11,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-# Rasa's ``events`` table, only the columns read here.
-_EVENTS = Table(
-    "events",
-    MetaData(),
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255)),
-    Column("type_name", String(255)),
-    Column("data", Text),
-)
+from bot.store.rasa_events import EVENTS
+
 _BOT_FIELDS = ("text", "buttons", "image", "attachment", "custom", "quick_replies", "elements")
 
 
@@ -35,20 +28,20 @@ class SavedTurns:
         # Rasa serialises events with json.dumps' default separators.
         needle = f'%"message_id": {json.dumps(message_id)}%'
         first = (
-            select(_EVENTS.c.id)
+            select(EVENTS.c.id)
             .where(
-                _EVENTS.c.sender_id == sender_id,
-                _EVENTS.c.type_name == "user",
-                _EVENTS.c.data.like(needle),
+                EVENTS.c.sender_id == sender_id,
+                EVENTS.c.type_name == "user",
+                EVENTS.c.data.like(needle),
             )
-            .order_by(_EVENTS.c.id)
+            .order_by(EVENTS.c.id)
             .limit(1)
             .scalar_subquery()
         )
         query = (
-            select(_EVENTS.c.id, _EVENTS.c.type_name, _EVENTS.c.data)
-            .where(_EVENTS.c.sender_id == sender_id, _EVENTS.c.id >= first)
-            .order_by(_EVENTS.c.id)
+            select(EVENTS.c.id, EVENTS.c.type_name, EVENTS.c.data)
+            .where(EVENTS.c.sender_id == sender_id, EVENTS.c.id >= first)
+            .order_by(EVENTS.c.id)
             .limit(500)
         )
         with self._engine.connect() as connection:
