@@ -26,7 +26,7 @@ from bot.channels.static import Asset, read_assets
 STATIC_DIR = Path(__file__).with_name("static")
 PAGE = "inbox.html"
 ANALYTICS_PAGE = "analytics.html"
-PUBLIC = ("inbox.js", "inbox.css", "analytics.js", "incidents.js", "content.js")
+PUBLIC = ("kit.js", "inbox.js", "inbox.css", "analytics.js", "incidents.js", "content.js")
 """Files the page loads from ``/agent/static/``."""
 _STATUS: dict[type[InboxError], int] = {
     InvalidRequest: 400,

@@ -10,31 +10,8 @@
     ["no_answer", "No answer"],
   ];
   const REASONS = ["request", "sensitive", "anger", "missing_knowledge", "failure"];
-  const $ = (id) => document.getElementById(id);
-
-  function el(tag, props, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(props || {})) {
-      if (key === "dataset") Object.assign(node.dataset, value);
-      else node[key] = value;
-    }
-    for (const child of children) {
-      if (child === null || child === undefined || child === "") continue;
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return node;
-  }
-
-  async function get(path) {
-    const response = await fetch(path, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const error = new Error(data.error || response.statusText);
-      error.status = response.status;
-      throw error;
-    }
-    return data;
-  }
+  const { $, el, api, table } = window.FrontlineKit;
+  const get = (path) => api("GET", path);
 
   const percent = (share) => `${(100 * share).toFixed(1)}%`;
   const label = (name) => name.replace(/_/g, " ");
@@ -48,15 +25,6 @@
     const button = el("button", { type: "button", className: "an-drill", textContent: text });
     button.addEventListener("click", () => openDrill(filters, description));
     return button;
-  }
-
-  function table(head, rows) {
-    return el(
-      "table",
-      { className: "an-table" },
-      el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { scope: "col" }, h)))),
-      el("tbody", {}, ...rows.map((cells) => el("tr", {}, ...cells.map((c) => el("td", {}, c))))),
-    );
   }
 
   function bar(share, kind) {

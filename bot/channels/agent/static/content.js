@@ -3,30 +3,7 @@
 (function () {
   "use strict";
 
-  const $ = (id) => document.getElementById(id);
-
-  function el(tag, props, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(props || {})) node[key] = value;
-    for (const child of children) {
-      if (child === null || child === undefined || child === "") continue;
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return node;
-  }
-
-  async function call(method, path) {
-    const headers = { Accept: "application/json" };
-    if (method !== "GET") headers["X-Frontline-Inbox"] = "1";
-    const response = await fetch(path, { method, headers, credentials: "same-origin", cache: "no-store" });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const error = new Error(data.error || response.statusText);
-      error.status = response.status;
-      throw error;
-    }
-    return data;
-  }
+  const { $, el, api: call } = window.FrontlineKit;
 
   function suggestion(s) {
     const what = s.kind === "missing_variant" && s.nearest

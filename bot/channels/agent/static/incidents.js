@@ -5,52 +5,12 @@
   "use strict";
 
   const REFRESH_MS = 15000;
-  const $ = (id) => document.getElementById(id);
+  const { $, el, api, table } = window.FrontlineKit;
   const state = { languages: [], selected: null, incident: null };
-
-  function el(tag, props, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(props || {})) {
-      if (key === "dataset") Object.assign(node.dataset, value);
-      else node[key] = value;
-    }
-    for (const child of children) {
-      if (child === null || child === undefined || child === "") continue;
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return node;
-  }
-
-  async function api(method, path, body) {
-    const headers = { Accept: "application/json" };
-    const options = { method, headers, credentials: "same-origin", cache: "no-store" };
-    if (method !== "GET") headers["X-Frontline-Inbox"] = "1";
-    if (body !== undefined) {
-      headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    const response = await fetch(path, options);
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const error = new Error(data.error || response.statusText);
-      error.status = response.status;
-      throw error;
-    }
-    return data;
-  }
 
   const when = (iso) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "");
   const counts = (map) => Object.entries(map || {}).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ");
   const say = (text) => { $("in-status").textContent = text; };
-
-  function table(head, rows) {
-    return el(
-      "table",
-      { className: "an-table" },
-      el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { scope: "col" }, h)))),
-      el("tbody", {}, ...rows.map((cells) => el("tr", {}, ...cells.map((c) => el("td", {}, c))))),
-    );
-  }
 
   function badge(status) {
     return el("span", { className: `badge in-${status}` }, status);
