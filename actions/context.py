@@ -20,10 +20,12 @@ def turn_context(
     """The turn for the tracker's latest message, at ``now``."""
     message: dict[str, Any] = tracker.latest_message or {}
     intent = (message.get("intent") or {}).get("name")
+    confidence = (message.get("intent") or {}).get("confidence")
     return TurnContext(
         sender_id=tracker.sender_id,
         text=str(message.get("text") or ""),
         intent=str(intent) if intent else None,
+        confidence=float(confidence) if isinstance(confidence, (int, float)) else 1.0,
         channel=tracker.get_latest_input_channel() or "rest",
         now=now,
         state=ConversationState.from_slots(tracker.slots),

@@ -77,9 +77,13 @@ def _add(tally: Tally, log: ConversationLog) -> None:
         tally.warranted += 1
         tally.correct_handoffs += log.handed_off
         tally.missed_handoffs += not log.handed_off
+        if not log.handed_off:
+            tally.problems.append(f"{log.script.id}: expected a handoff, none happened")
     else:
         tally.resolvable += 1
         tally.false_handoffs += log.handed_off
+        if log.handed_off:
+            tally.problems.append(f"{log.script.id}: expected no handoff, the bot handed off")
     delivered = True
     for turn in customer:
         if turn.auto:

@@ -29,7 +29,7 @@ OPEN_AT = datetime.fromisoformat("2026-11-23T11:00:00+01:00")  # Monday morning,
 CLOSED_AT = datetime.fromisoformat("2026-11-22T22:30:00+01:00")  # Sunday evening
 STEP = timedelta(seconds=40)
 
-Nlu = Callable[[str], tuple[str | None, Mapping[str, str]]]
+Nlu = Callable[[str], tuple[str | None, float, Mapping[str, str]]]  # intent, confidence
 """Rasa's reading of a message: (intent, entities)."""
 
 
@@ -110,11 +110,12 @@ class Simulator:
         if world.ticket is not None and world.ticket.with_person:
             problems = ["dead click: the conversation is paused"] if clicked else []
             return TurnLog(step, sent, None, auto=auto, problems=problems)
-        intent, entities = self.nlu(sent)
+        intent, confidence, entities = self.nlu(sent)
         ctx = TurnContext(
             sender_id=script.id,
             text=sent,
             intent=intent,
+            confidence=confidence,
             channel=script.channel,
             now=world.now,
             state=world.state,

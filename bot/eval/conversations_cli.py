@@ -81,7 +81,7 @@ def _entry_ids(folder: Path) -> set[str]:
     return set(load_knowledge_base(folder, default_language=default).entries)
 
 
-def _rasa_nlu() -> Callable[[str], tuple[str | None, Mapping[str, str]]]:
+def _rasa_nlu() -> Callable[[str], tuple[str | None, float, Mapping[str, str]]]:
     """Rasa's NLU from the trained model (trained first if the training data changed)."""
     from rasa.core.agent import Agent
 
@@ -91,14 +91,15 @@ def _rasa_nlu() -> Callable[[str], tuple[str | None, Mapping[str, str]]]:
     agent = Agent.load(str(ModelPaths(PROJECT_ROOT).model))
     loop = asyncio.new_event_loop()
 
-    def parse(text: str) -> tuple[str | None, Mapping[str, str]]:
+    def parse(text: str) -> tuple[str | None, float, Mapping[str, str]]:
         parsed = loop.run_until_complete(agent.parse_message(text))
         intent = (parsed.get("intent") or {}).get("name")
+        confidence = float((parsed.get("intent") or {}).get("confidence") or 0.0)
         entities = {
             str(e["entity"]): str(e["value"])
             for e in parsed.get("entities") or []
             if e.get("entity") and e.get("value") is not None
         }
-        return intent, entities
+        return intent, confidence, entities
 
     return parse

@@ -49,6 +49,9 @@ def parse_policy(data: Any, *, source: str = "escalation.yml") -> EscalationPoli
         data.get("complaint") or {"offer": 0.5}, "offer", problems, where="complaint."
     )
     repeat = _probability(data.get("repeat") or {"offer": 0.85}, "offer", problems, where="repeat.")
+    request = _probability(
+        {"request_confidence": 0.99, **data}, "request_confidence", problems, where=""
+    )
     topics = data.get("sensitive_topics") or {}
     if not isinstance(topics, dict):
         problems.append("sensitive_topics: must map topics to languages to phrases")
@@ -73,8 +76,9 @@ def parse_policy(data: Any, *, source: str = "escalation.yml") -> EscalationPoli
         raise EscalationConfigError(source, problems)
     assert offer is not None and handoff is not None and failed is not None and offered is not None
     assert sustained is not None and window is not None
-    assert complaint is not None and repeat is not None
+    assert complaint is not None and repeat is not None and request is not None
     return EscalationPolicy(
+        request_confidence=request,
         complaint_offer=complaint,
         repeat_offer=repeat,
         person_phrases={str(lang): [str(p) for p in ps] for lang, ps in people.items()},

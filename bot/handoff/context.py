@@ -38,6 +38,7 @@ class TurnRecord:
     faq: tuple[dict[str, Any], ...] = field(default=())
     complaint: float = 0.0
     repeat: float = 0.0
+    maybe_person: bool = False
 
     def as_slot(self) -> dict[str, Any]:
         data = asdict(self)
@@ -57,6 +58,7 @@ class TurnRecord:
             faq=tuple(dict(hit) for hit in data.get("faq") or ()),
             complaint=float(data.get("complaint", 0.0)),
             repeat=float(data.get("repeat", 0.0)),
+            maybe_person=bool(data.get("maybe_person", False)),
         )
 
     def policy_turn(self) -> Turn:
@@ -68,6 +70,7 @@ class TurnRecord:
             helped=self.helped,
             complaint=self.complaint,
             repeat=self.repeat,
+            maybe_person=self.maybe_person,
         )
 
 

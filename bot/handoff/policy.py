@@ -54,6 +54,8 @@ class Turn:
         helped: False when the bot had no answer or a clarification led nowhere.
         complaint: The complaint signal's probability for the message (0–1).
         repeat: How closely the message repeats an earlier one (0–1).
+        maybe_person: Rasa read a request for a person that the turn doubted (see
+            ``request_confidence``): the question is answered and a person offered.
     """
 
     text: str
@@ -63,6 +65,7 @@ class Turn:
     helped: bool = True
     complaint: float = 0.0
     repeat: float = 0.0
+    maybe_person: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ class EscalationPolicy:
     complaint_offer: float = 0.5
     repeat_offer: float = 0.85
     person_phrases: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # Below this confidence Rasa's request_human alone is not taken as a request.
+    request_confidence: float = 0.99
 
     def decide(self, turns: Sequence[Turn]) -> Decision:
         """The decision after the last of ``turns``, with every reason that fired."""
@@ -89,6 +94,8 @@ class EscalationPolicy:
         if turn.asked_for_person:
             reasons.append(Reason("request", last, "the customer asked for a person"))
             handoff = True
+        elif turn.maybe_person:
+            reasons.append(Reason("request", last, "the message may ask for a person"))
         topic = self.sensitive_topic(turn.text, turn.language)
         if topic is not None:
             reasons.append(Reason("sensitive", last, f"{topic[0]}: '{topic[1]}'"))

@@ -65,6 +65,7 @@ class TurnContext:
         sender_id: The conversation.
         text: What the customer typed, or the payload of the button they clicked.
         intent: Rasa's intent for it (``faq``, ``greet``, ``request_human``...), if any.
+        confidence: Rasa's confidence in that intent (1 for a click).
         channel: The input channel (``web``, ``telegram``, ``slack``, ``rest``).
         now: The time of the turn (passed in: the turn never reads a clock).
         state: What the bot remembered after the previous turn.
@@ -82,6 +83,7 @@ class TurnContext:
     intent: str | None
     channel: str
     now: datetime
+    confidence: float = 1.0
     state: ConversationState = field(default_factory=ConversationState)
     entities: Mapping[str, str] = field(default_factory=dict)
     metadata: MessageMetadata = field(default_factory=lambda: MessageMetadata())

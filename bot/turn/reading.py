@@ -74,6 +74,8 @@ class Reading:
         language: The language asked for (``LANGUAGE``), if it is supported.
         asks: The text asks something (a question mark): a question the FAQ cannot
             answer is admitted, not met with small talk.
+        maybe_person: A ``QUESTION`` that Rasa read as a request for a person, not
+            surely enough to hand off (it gets its answer and an offer).
     """
 
     move: Move
@@ -82,6 +84,7 @@ class Reading:
     chat: str | None = None
     language: str | None = None
     asks: bool = False
+    maybe_person: bool = False
 
 
 def read(

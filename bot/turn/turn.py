@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.faq.matcher import Outcome as FaqVerdict
 from bot.handoff.context import TurnRecord
 from bot.handoff.policy import Action, Decision
 from bot.locale.resolve import choose_language, is_clear, supported_language
@@ -45,6 +46,8 @@ def take_turn(ctx: TurnContext, *, engines: TurnEngines) -> TurnReply:
     offered = bool(state.records) and state.records[-1].offered
     asks = engines.policy.asks_for_person(ctx.text, state.language) is not None
     reading = read(ctx, languages=engines.languages, offered=offered, asks_person=asks)
+    if reading.move is Move.PERSON and not asks and _doubted(ctx, engines):
+        reading = Reading(Move.QUESTION, asks=True, maybe_person=True)
     if reading.move is Move.RETURNED:
         return _returned(ctx, state, voice)
     if reading.move is Move.RATING:
@@ -107,6 +110,7 @@ def _conversation(
             complaint=round(mood.complaint, 4),
             repeat=round(mood.repeat, 4),
             asked_for_person=reading.move is Move.PERSON,
+            maybe_person=reading.maybe_person,
         )
     state = remember(state, found, record, language=voice.language, text=ctx.text)
     changed = record is not None or found.kind == "none_chosen"
@@ -131,6 +135,21 @@ def _conversation(
         learned = Learned(pending.text, pending.language, str(reading.entry))
         return replace(reply, learned=learned)
     return reply
+
+
+def _doubted(ctx: TurnContext, engines: TurnEngines) -> bool:
+    """Rasa alone, on typed text, read a request for a person that may be a question.
+
+    Rasa's classifier is sure of real requests ("agent please", "ممكن أتكلم مع موظف؟");
+    a question that merely sounds like one ("does it expire? she's terrible at using
+    these lol") reads lower, or is one the FAQ answers confidently. Such a message gets
+    its answer and an offer of a person instead of a handoff.
+    """
+    if ctx.intent != "request_human" or ctx.clicked:
+        return False
+    if ctx.confidence < engines.policy.request_confidence:
+        return True
+    return engines.faq.ask(ctx.text).decision.outcome is FaqVerdict.ANSWER
 
 
 def _mood(ctx: TurnContext, engines: TurnEngines, state: ConversationState) -> Mood:

@@ -30,10 +30,11 @@ FAQ = {ADDRESS: ("clarify", ["change-address", "change-order-address"])}
 
 
 def tracker(text: str, *, intent: str = "nlu_fallback", slots: dict[str, Any] | None = None,
-            events: list[dict[str, Any]] | None = None) -> Tracker:  # fmt: skip
+            events: list[dict[str, Any]] | None = None,
+            confidence: float = 1.0) -> Tracker:  # fmt: skip
     message = {
         "text": text,
-        "intent": {"name": intent, "confidence": 0.9},
+        "intent": {"name": intent, "confidence": confidence},
         "entities": [],
         "metadata": {"platform": "web", "user_id": "session-1", "locale_hint": "en"},
     }
@@ -109,6 +110,16 @@ def test_a_request_opens_a_ticket_pauses_and_closes_earlier_buttons(tmp_path: Pa
     assert ticket is not None and ticket.status == "open"
     assert [r["signal"] for r in ticket.reasons] == ["request"]
     assert [m.author for m in ticket.transcript] == ["bot", "customer"]
+
+
+def test_rasas_confidence_reaches_the_turn_an_unsure_request_is_no_handoff(
+    tmp_path: Path,
+) -> None:
+    turn, tickets, _ = action(tmp_path)
+    messages, events = run(turn, tracker("I want a person", intent="request_human", confidence=0.9))
+    assert "pause" not in [e["event"] for e in events]
+    assert tickets.active_for("web-1") is None
+    assert "handoff" not in [m.get("kind") for m in messages]
 
 
 def test_a_click_on_a_clarification_is_kept_for_editors_redacted(tmp_path: Path) -> None:

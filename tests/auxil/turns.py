@@ -124,12 +124,18 @@ class Chat:
     incidents: tuple[LiveIncident, ...] = ()
 
     def say(
-        self, text: str, *, intent: str = "nlu_fallback", entities: Mapping[str, str] | None = None
+        self,
+        text: str,
+        *,
+        intent: str = "nlu_fallback",
+        entities: Mapping[str, str] | None = None,
+        confidence: float = 1.0,
     ) -> TurnReply:
         ctx = TurnContext(
             sender_id="customer-1",
             text=text,
             intent=intent,
+            confidence=confidence,
             channel=self.channel,
             now=self.now,
             state=self.state,

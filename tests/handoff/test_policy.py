@@ -100,6 +100,7 @@ def test_config_problems_are_named_by_field(tmp_path: Path) -> None:
             {
                 "anger": {"offer": 0.9, "handoff": 0.5, "sustained": 4, "window": 3},
                 "failed_turns": 0,
+                "request_confidence": 1.5,
                 "sensitive_topics": {"legal": {"en": "lawyer"}},
             }
         )
@@ -107,5 +108,14 @@ def test_config_problems_are_named_by_field(tmp_path: Path) -> None:
         "anger.handoff: must not be below anger.offer",
         "anger.sustained: cannot exceed anger.window",
         "failed_turns: must be a positive whole number",
+        "request_confidence: must be a probability between 0 and 1",
         "sensitive_topics.legal.en: must be a list of phrases",
+    ]
+
+
+def test_a_doubted_request_is_an_offer_not_a_handoff() -> None:
+    decision = POLICY.decide([Turn(text="does it expire? lol", language="en", maybe_person=True)])
+    assert decision.action is Action.OFFER
+    assert [(r.signal, r.evidence) for r in decision.reasons] == [
+        ("request", "the message may ask for a person")
     ]

@@ -119,6 +119,27 @@ def test_a_handoff_disables_buttons_shown_earlier() -> None:
     assert reply.state.pending is None
 
 
+def test_an_unsure_reading_of_a_request_answers_and_offers_a_person() -> None:
+    # Rasa is sure of real requests; "does it expire? she's terrible at using these lol"
+    # read as request_human at 0.90 is a question, answered with a person offered.
+    bot = chat()
+    reply = bot.say("where is my order", intent="request_human", confidence=0.9)
+    assert kinds(reply) == ["answer", "offer"] and not reply.pause and reply.ticket is None
+    assert reply.state.records[-1].maybe_person and not reply.state.records[-1].asked_for_person
+    sure = chat().say("agent please", intent="request_human", confidence=1.0)
+    assert kinds(sure) == ["handoff"] and sure.ticket is not None
+
+
+def test_a_sure_request_that_the_faq_answers_confidently_is_a_question() -> None:
+    reply = chat().say("where is my order", intent="request_human", confidence=1.0)
+    assert kinds(reply) == ["answer", "offer"] and reply.ticket is None
+
+
+def test_an_unsure_request_in_so_many_words_still_hands_off() -> None:
+    reply = chat().say("can I talk to a human?", intent="request_human", confidence=0.8)
+    assert kinds(reply) == ["handoff"] and reply.ticket is not None
+
+
 def test_a_request_inside_a_longer_message_is_a_request() -> None:
     bot = chat()
     reply = bot.say("the tracking hasn't moved in a week, can I talk to a human?")
