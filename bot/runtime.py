@@ -20,6 +20,7 @@ from bot.faq.encoders.combined import CombinedEncoder
 from bot.faq.index import FaqIndex
 from bot.faq.reload import HotReloader
 from bot.faq.service import FaqService
+from bot.faq.tuning import BASE_LANGUAGE as TUNED_LANGUAGE
 from bot.faq.tuning import read_verdict
 from bot.handoff.anger import AngerSignal
 from bot.handoff.complaint import ComplaintSignal
@@ -38,9 +39,7 @@ def build_encoders(settings: Settings) -> tuple[Encoder, dict[str, Encoder]]:
     """The FAQ's encoder and the configured ones by spec (the mood signals read those).
 
     Each caches document vectors on disk (if enabled) and remembers recent queries, so
-    the FAQ and the mood signals, which read the same message, embed it once. The FAQ's
-    encoder is a model tuned on this knowledge base (``frontline faq tune``) when its
-    verdict says it answers better than the configured one.
+    the FAQ and the mood signals, which read the same message, embed it once.
     """
     cache = EmbeddingCache(settings.var_dir / "embeddings.sqlite3")
     parts: dict[str, Encoder] = {}
@@ -51,9 +50,7 @@ def build_encoders(settings: Settings) -> tuple[Encoder, dict[str, Encoder]]:
         parts[spec] = RecentQueries(encoder=encoder)
     components = list(parts.values())
     combined = components[0] if len(components) == 1 else CombinedEncoder(components)
-    model = tuned_model(settings)
-    faq = combined if model is None else tuned_encoder(settings, model, cache=cache)
-    return faq, {**parts, settings.encoder: combined}
+    return combined, {**parts, settings.encoder: combined}
 
 
 def tuned_model(settings: Settings) -> str | None:
@@ -66,8 +63,8 @@ def tuned_model(settings: Settings) -> str | None:
     if not Path(verdict.model).is_dir():
         return None
     log.info(
-        "FAQ encoder: the model tuned on this knowledge base (top-1 %.1f%% against %.1f%% "
-        "for %s on held-out phrasings)",
+        "FAQ: English questions go to the model tuned on this knowledge base (top-1 %.1f%% "
+        "against %.1f%% for %s on held-out English phrasings)",
         100 * verdict.tuned_top1,
         100 * verdict.base_top1,
         verdict.base_encoder,
@@ -86,6 +83,25 @@ def tuned_encoder(
         cache = cache or EmbeddingCache(settings.var_dir / "embeddings.sqlite3")
         encoder = CachedEncoder(encoder=encoder, cache=cache)
     return RecentQueries(encoder=encoder)
+
+
+def _tuned_route(settings: Settings, model: str, *, watch: bool) -> HotReloader:
+    """The knowledge base embedded with a tuned model, calibrated on its own, kept in
+    step with ``data/faq/`` like the main index."""
+    encoder = tuned_encoder(settings, model)
+    reloader = HotReloader(
+        folder=settings.faq_dir,
+        encoder=encoder,
+        default_language=settings.default_language,
+        interval=settings.faq_reload_interval,
+        scoring=settings.faq_scoring,
+        calibrator=calibrator_for(settings, encoder),
+    )
+    if watch:
+        reloader.start()
+    else:
+        reloader.check()
+    return reloader
 
 
 def calibrator_for(
@@ -139,16 +155,6 @@ def build_engines(settings: Settings, *, watch: bool = True) -> TurnEngines:
     )
     if watch:
         reloader.start()
-        # Operators' fixed thresholds were set for the configured encoder's scores.
-        if settings.faq_tune_in_background and fixed is None:
-            tuner = BackgroundTuner(
-                reloader=reloader,
-                folder=settings.var_dir / "tuned",
-                load=lambda model: tuned_encoder(settings, model),
-                calibrator_for=lambda encoder: calibrator_for(settings, encoder),
-            )
-            tuner.using(tuned_model(settings))
-            tuner.start()
     else:
         reloader.check()
     log.info("FAQ engine ready: %d entries, encoder %s", len(reloader.index), encoder.name)
@@ -161,6 +167,21 @@ def build_engines(settings: Settings, *, watch: bool = True) -> TurnEngines:
         thresholds=fixed,
         fallback=settings.faq_fallback_thresholds,
     )
+
+    def adopt(model: str) -> None:
+        # The tuned model reads English only: English questions get an index of their own.
+        old = faq.route(TUNED_LANGUAGE, _tuned_route(settings, model, watch=watch))
+        if old is not None:
+            old.stop()
+
+    # Operators' fixed thresholds were set for the configured encoder's scores.
+    model = tuned_model(settings) if fixed is None else None
+    if model is not None:
+        adopt(model)
+    if watch and settings.faq_tune_in_background and fixed is None:
+        tuner = BackgroundTuner(reloader=reloader, folder=settings.var_dir / "tuned", adopt=adopt)
+        tuner.using(model)
+        tuner.start()
     topics = load_crisis(settings.crisis_file).topics
     return TurnEngines(
         faq=faq,

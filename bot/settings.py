@@ -160,13 +160,15 @@ class Settings(BaseSettings):
     faq_max_choices: int = Field(default=3, description="Most entries offered when clarifying.")
     faq_use_tuned: bool = Field(
         default=True,
-        description="Use the model `frontline faq tune` kept for this knowledge base, if any.",
+        description="Answer English questions with the model `frontline faq tune` kept for "
+        "this knowledge base, if any.",
     )
     faq_tune_in_background: bool = Field(
-        default=False,
-        description="After the knowledge base changes, tune MiniLM on it in a low-priority "
-        "process and swap it in if it answers better (costs CPU for minutes per change; "
-        "helps English knowledge bases with one question per entry).",
+        default=True,
+        description="After the knowledge base changes and settles for a minute, tune MiniLM "
+        "on it in a lowest-priority process, and answer English questions with it if it "
+        "answers held-out English phrasings better (minutes of CPU per change; helps "
+        "English knowledge bases with few phrasings per entry most).",
     )
     faq_learn_auto_accept: int = Field(
         default=0,

@@ -13,6 +13,8 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# A test never starts a minutes-long tuning run in the background (its own tests do).
+os.environ.setdefault("FRONTLINE_FAQ_TUNE_IN_BACKGROUND", "false")
 
 from bot.faq.encoders import Encoder, build_encoder
 from tests.auxil.fake_encoder import FakeEncoder

@@ -56,6 +56,9 @@ class Layout:
             "FRONTLINE_DATABASE_URL": self.database_url,
             "FRONTLINE_TRACKER_STORE_URL": self.database_url,
             "FRONTLINE_REDIS_URL": self.redis_url,
+            # Every action server would tune the same knowledge base: run `frontline faq
+            # tune` once instead; each replica reads its verdict at start-up.
+            "FRONTLINE_FAQ_TUNE_IN_BACKGROUND": "false",
         }
 
     def procfile(self, *, postgres: list[str], redis: list[str], haproxy: list[str]) -> str:

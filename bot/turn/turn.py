@@ -46,7 +46,7 @@ def take_turn(ctx: TurnContext, *, engines: TurnEngines) -> TurnReply:
     offered = bool(state.records) and state.records[-1].offered
     asks = engines.policy.asks_for_person(ctx.text, state.language) is not None
     reading = read(ctx, languages=engines.languages, offered=offered, asks_person=asks)
-    if reading.move is Move.PERSON and not asks and _doubted(ctx, engines):
+    if reading.move is Move.PERSON and not asks and _doubted(ctx, engines, state.language):
         reading = Reading(Move.QUESTION, asks=True, maybe_person=True)
     if reading.move is Move.RETURNED:
         return _returned(ctx, state, voice)
@@ -98,7 +98,7 @@ def _conversation(
     offered: bool,
 ) -> TurnReply:
     before = next((r.text for r in reversed(state.records) if r.text), None)
-    found = find(reading, ctx.text, engines=engines, before=before)
+    found = find(reading, ctx.text, engines=engines, before=before, language=voice.language)
     record, mood = None, None
     if reading.move in RECORDED_MOVES:
         mood = _mood(ctx, engines, state)
@@ -137,7 +137,7 @@ def _conversation(
     return reply
 
 
-def _doubted(ctx: TurnContext, engines: TurnEngines) -> bool:
+def _doubted(ctx: TurnContext, engines: TurnEngines, language: str | None) -> bool:
     """Rasa alone, on typed text, read a request for a person that may be a question.
 
     Rasa's classifier is sure of real requests ("agent please", "ممكن أتكلم مع موظف؟");
@@ -149,7 +149,7 @@ def _doubted(ctx: TurnContext, engines: TurnEngines) -> bool:
         return False
     if ctx.confidence < engines.policy.request_confidence:
         return True
-    return engines.faq.ask(ctx.text).decision.outcome is FaqVerdict.ANSWER
+    return engines.faq.ask(ctx.text, language=language).decision.outcome is FaqVerdict.ANSWER
 
 
 def _mood(ctx: TurnContext, engines: TurnEngines, state: ConversationState) -> Mood:

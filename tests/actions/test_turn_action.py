@@ -172,7 +172,7 @@ def test_a_turn_past_its_time_limit_apologises_and_the_next_call_runs_it(
     slow_faq = engines.faq
 
     class Slow:
-        def ask(self, text: str) -> Any:
+        def ask(self, text: str, *, language: str | None = None) -> Any:
             time.sleep(0.5)
             return slow_faq.ask(text)
 

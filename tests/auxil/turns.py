@@ -59,7 +59,7 @@ class ScriptedFaq:
         self.script = {key.casefold(): value for key, value in script.items()}
         self.asked: list[str] = []
 
-    def ask(self, text: str) -> FaqResult:
+    def ask(self, text: str, *, language: str | None = None) -> FaqResult:
         self.asked.append(text)
         outcome, ids = self.script.get(text.casefold(), ("no_answer", ()))
         hits = tuple(
