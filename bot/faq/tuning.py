@@ -1,14 +1,15 @@
 """Contrastive fine-tuning of the packaged MiniLM on the knowledge base's own phrasings
 (SetFit-style), kept only when it measures better than the engine as it runs.
 
+MiniLM reads English, so the tuned model only ever answers English questions (the
+runtime routes them to an index built with it) and learns from English phrasings only.
 Pairs of phrasings of the same entry pull together, other entries in the batch push
 apart (in-batch negatives, one pair per entry per batch). An entry with a single
 question pairs it with its answer. The tuned model is compared with the running engine
-on phrasings held out of both (20%, fixed seed; single-question entries are held out
-whole and matched against their answers); if it wins, it is trained again on all
-phrasings and saved under ``var/tuned/`` with a verdict that the bot reads at start-up
-and after every reload. MiniLM reads English: on a multilingual knowledge base the
-verdict usually keeps the multilingual engine.
+on English phrasings held out of both (20%, fixed seed; single-question entries are
+held out whole and matched against their answers); if it wins, it is trained again on
+all phrasings and saved under ``var/tuned/`` with a verdict that the bot reads at
+start-up and after every reload.
 """
 
 from __future__ import annotations
@@ -170,7 +171,11 @@ def _train(kb: KnowledgeBase, language: str, *, threads: int) -> Any:
     pairs: list[tuple[str, str, str]] = []
     for _ in range(ROUNDS):
         for entry in kb.entries.values():
-            texts = [text for _, text in dict.fromkeys(entry.phrasings())]
+            # It will only read English questions: other languages' phrasings cost
+            # training time and teach it nothing it will use.
+            texts = [t for lang, t in dict.fromkeys(entry.phrasings()) if lang == BASE_LANGUAGE]
+            if not texts:
+                continue
             for text in texts:
                 others = [other for other in texts if other != text]
                 partner = rng.choice(others) if others else answer_text(entry, language)
