@@ -394,6 +394,12 @@ def command_line(args: argparse.Namespace, spec: str) -> str:
         parts.append(f"--rasa-epochs {args.rasa_epochs}")
     if args.rasa_datasets:
         parts.append(f"--rasa-datasets {args.rasa_datasets}")
+    for flag, value in (
+        ("--only", getattr(args, "only", None)),
+        ("--tune", getattr(args, "tune", None)),
+    ):
+        if value:
+            parts.append(f"{flag} {value}")
     out = Path(args.out)
     with contextlib.suppress(ValueError):
         out = out.resolve().relative_to(PROJECT_ROOT)
