@@ -52,7 +52,11 @@ def respond(
     first, offers, missing = _first(found, voice, stance, pause=pause, quiet=offer_follows)
     follow, ticket, state = _people(ctx, engines, state, voice, found, decision, stance, closed)
     if offer_follows and not offers:
-        follow = voice.say("utter_handoff_offer", "offer", buttons=(voice.person_button(),))
+        # Nothing went wrong when the only reason is that the message may ask for a
+        # person: the offer then comes without an apology.
+        neutral = all(reason.signal == "request" for reason in decision.reasons)
+        key = "utter_person_offer" if neutral else "utter_handoff_offer"
+        follow = voice.say(key, "offer", buttons=(voice.person_button(),))
         offers = True
     if offers and state.records:
         records = list(state.records)

@@ -126,6 +126,7 @@ def test_an_unsure_reading_of_a_request_answers_and_offers_a_person() -> None:
     reply = bot.say("where is my order", intent="request_human", confidence=0.9)
     assert kinds(reply) == ["answer", "offer"] and not reply.pause and reply.ticket is None
     assert reply.state.records[-1].maybe_person and not reply.state.records[-1].asked_for_person
+    assert "sorry" not in reply.messages[-1].text.lower()  # nothing went wrong: no apology
     sure = chat().say("agent please", intent="request_human", confidence=1.0)
     assert kinds(sure) == ["handoff"] and sure.ticket is not None
 
