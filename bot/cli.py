@@ -134,6 +134,13 @@ def _parser() -> argparse.ArgumentParser:
         default="nlu_fallback",
         help="Rasa's intent for the message (default: a question), e.g. request_human",
     )
+    try_.add_argument(
+        "--confidence",
+        type=float,
+        default=1.0,
+        help="Rasa's confidence in that intent (default 1; escalation.yml's "
+        "request_confidence doubts a request for a person below it)",
+    )
     try_.set_defaults(handler=_faq_try)
 
     tone = commands.add_parser("tone", help="tone and texts").add_subparsers(title="tone commands")
@@ -408,7 +415,13 @@ def _faq_try(args: argparse.Namespace) -> int:
     if at.tzinfo is None:
         at = at.replace(tzinfo=timezone.utc)
     lines = preview(
-        settings, args.message, channel=args.channel, locale=args.locale, at=at, intent=args.intent
+        settings,
+        args.message,
+        channel=args.channel,
+        locale=args.locale,
+        at=at,
+        intent=args.intent,
+        confidence=args.confidence,
     )
     for line in lines:
         print(line)

@@ -27,6 +27,7 @@ def preview(
     locale: str | None,
     at: datetime,
     intent: str = "nlu_fallback",
+    confidence: float = 1.0,
 ) -> list[str]:
     """Lines to print: each message and its buttons, then how the turn decided."""
     engines = build_engines(settings, watch=False)
@@ -34,6 +35,7 @@ def preview(
         sender_id="preview",
         text=message,
         intent=intent,
+        confidence=confidence,
         channel=channel,
         now=at,
         metadata={"platform": channel, **({"locale_hint": locale} if locale else {})},

@@ -85,17 +85,18 @@ def tuned_encoder(
     return RecentQueries(encoder=encoder)
 
 
-def _tuned_route(settings: Settings, model: str, *, watch: bool) -> HotReloader:
-    """The knowledge base embedded with a tuned model, calibrated on its own, kept in
-    step with ``data/faq/`` like the main index."""
-    encoder = tuned_encoder(settings, model)
+def _faq_index(
+    settings: Settings, encoder: Encoder, *, calibrate: bool, watch: bool
+) -> HotReloader:
+    """The knowledge base embedded with ``encoder`` (thresholds calibrated on it, if
+    ``calibrate``), loaded now and, if ``watch``, kept in step with ``data/faq/``."""
     reloader = HotReloader(
         folder=settings.faq_dir,
         encoder=encoder,
         default_language=settings.default_language,
         interval=settings.faq_reload_interval,
         scoring=settings.faq_scoring,
-        calibrator=calibrator_for(settings, encoder),
+        calibrator=calibrator_for(settings, encoder) if calibrate else None,
     )
     if watch:
         reloader.start()
@@ -145,18 +146,7 @@ def build_engines(settings: Settings, *, watch: bool = True) -> TurnEngines:
     ``data/faq/`` in the background."""
     encoder, parts = build_encoders(settings)
     fixed = settings.faq_thresholds
-    reloader = HotReloader(
-        folder=settings.faq_dir,
-        encoder=encoder,
-        default_language=settings.default_language,
-        interval=settings.faq_reload_interval,
-        scoring=settings.faq_scoring,
-        calibrator=None if fixed is not None else calibrator_for(settings, encoder),
-    )
-    if watch:
-        reloader.start()
-    else:
-        reloader.check()
+    reloader = _faq_index(settings, encoder, calibrate=fixed is None, watch=watch)
     log.info("FAQ engine ready: %d entries, encoder %s", len(reloader.index), encoder.name)
     mood = MoodSignals(
         anger=AngerSignal.from_settings(settings, encoders=parts),
@@ -170,7 +160,8 @@ def build_engines(settings: Settings, *, watch: bool = True) -> TurnEngines:
 
     def adopt(model: str) -> None:
         # The tuned model reads English only: English questions get an index of their own.
-        old = faq.route(TUNED_LANGUAGE, _tuned_route(settings, model, watch=watch))
+        tuned = _faq_index(settings, tuned_encoder(settings, model), calibrate=True, watch=watch)
+        old = faq.route(TUNED_LANGUAGE, tuned)
         if old is not None:
             old.stop()
 
