@@ -165,3 +165,33 @@ def test_the_ridge_head_adds_its_weighted_score_to_the_nearest_phrasing(
         assert hit.score == pytest.approx(expected, abs=1e-5)
     scores = [hit.score for hit in index.search(query, k=4)]
     assert scores == sorted(scores, reverse=True)
+
+
+class SameVector:
+    """An encoder that cannot tell any two texts apart: every cosine is 1."""
+
+    name = "same:4"
+    dim = 4
+
+    def encode_documents(self, texts: list[str]) -> np.ndarray:
+        return np.tile(np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32), (len(texts), 1))
+
+    encode_queries = encode_documents
+
+
+def test_word_matching_settles_what_the_dense_score_cannot_and_only_by_its_weight() -> None:
+    base = kb(
+        entry("klarna", {"en": "Can I pay in instalments with Klarna?"}),
+        entry("invoice", {"en": "Where do I find my invoice?"}),
+    )
+    query = SameVector().encode_queries(["does klarna work"])[0]
+    dense = build_index(base, encoder=SameVector(), scoring=Scoring(head_weight=0))
+    tied = dense.search(query, 2, text="does klarna work")
+    assert tied[0].score == tied[1].score  # the dense score alone is a coin toss
+    fused = build_index(
+        base, encoder=SameVector(), scoring=Scoring(head_weight=0, lexical_weight=0.2)
+    )
+    hits = fused.search(query, 2, text="does klarna work")
+    assert hits[0].entry_id == "klarna"
+    # The word's share is its BM25 score (at most 1) times the weight, added to the cosine.
+    assert 0 < hits[0].score - hits[1].score <= 0.2 + 1e-6
