@@ -17,6 +17,7 @@ from bot.crisis.incident import Incident, IncidentError
 from bot.faq.redact import profile_names
 from bot.store.incidents import Incidents
 from bot.store.surge_counts import SurgeCounts
+from bot.store.tickets import Tickets
 from bot.turn.context import LiveIncident, TurnContext
 from bot.turn.reply import TurnReply
 
@@ -63,6 +64,13 @@ class IncidentTurns:
             )
         except Exception:  # counting must never cost the customer their answer
             log.exception("surge count not recorded")
+
+    def after(self, ctx: TurnContext, reply: TurnReply, *, tickets: Tickets) -> None:
+        """What a stored turn means for incidents: its counts, and what it was told."""
+        self.count(ctx, reply)
+        if reply.incidents_matched or reply.subscribe:
+            opened = tickets.active_for(ctx.sender_id, transcript=False)
+            self.record(ctx, reply, ticket_id=opened.id if opened else None)
 
     def record(self, ctx: TurnContext, reply: TurnReply, *, ticket_id: str | None) -> None:
         where = {"sender_id": ctx.sender_id, "channel": ctx.channel, "language": reply.language}

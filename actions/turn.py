@@ -1,16 +1,14 @@
 """``action_turn``: the one custom action. Every customer message makes one call to it.
 
-A message is answered once: Rasa may call again for the same message (it retries when a
-call fails), and the ledger hands back the first answer instead of running the turn
-and its effects twice. The turn's CPU work runs off the event loop within a time
-limit; past it, the customer gets an apology in their language rather than silence.
+A message is answered once (``actions/once.py``), however often Rasa retries it. The
+turn's CPU work runs off the event loop within a time limit; past it, the customer gets
+an apology in their language rather than silence.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -23,8 +21,9 @@ from actions.context import turn_context
 from actions.dispatch import events, send
 from actions.effects import TurnEffects
 from actions.incidents import IncidentTurns
+from actions.once import answer_once
 from bot.store.tickets import Tickets
-from bot.store.turn_ledger import Claim, TurnLedger
+from bot.store.turn_ledger import TurnLedger
 from bot.turn.engines import TurnEngines
 from bot.turn.turn import take_turn
 
@@ -59,28 +58,18 @@ class ActionTurn(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         message_id = str(tracker.latest_message.get("message_id") or "")
-        if self._ledger is not None and message_id:
-            claim = await self._claim(tracker.sender_id, message_id)
-            if claim.response is not None:  # answered before: the same answer, no effects
-                dispatcher.messages.extend(claim.response["messages"])
-                return list(claim.response["events"])
-            if not claim.won:  # still running elsewhere past the time limit
-                return self._apologise(dispatcher, tracker)
-        try:
-            result = await self._turn(dispatcher, tracker)
-        except Exception:
-            if self._ledger is not None and message_id:
-                self._ledger.release(tracker.sender_id, message_id)
-            raise
-        if result is None:
-            if self._ledger is not None and message_id:
-                self._ledger.release(tracker.sender_id, message_id)
-            return self._apologise(dispatcher, tracker)
-        if self._ledger is not None and message_id:
-            self._ledger.complete(
-                tracker.sender_id, message_id, {"messages": dispatcher.messages, "events": result}
-            )
-        return result
+        if self._ledger is None or not message_id:
+            events = await self._turn(dispatcher, tracker)
+            return events if events is not None else self._apologise(dispatcher, tracker)
+        return await answer_once(
+            ledger=self._ledger,
+            sender_id=tracker.sender_id,
+            message_id=message_id,
+            dispatcher=dispatcher,
+            answer=lambda: self._turn(dispatcher, tracker),
+            apologise=lambda: self._apologise(dispatcher, tracker),
+            time_limit=self._time_limit,
+        )
 
     async def _turn(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -101,21 +90,9 @@ class ActionTurn(Action):
             return None
         self._effects.store(ctx, reply)
         if self._incidents is not None:
-            self._incidents.count(ctx, reply)
-        if self._incidents is not None and (reply.incidents_matched or reply.subscribe):
-            opened = self._tickets.active_for(ctx.sender_id, transcript=False)
-            self._incidents.record(ctx, reply, ticket_id=opened.id if opened else None)
+            self._incidents.after(ctx, reply, tickets=self._tickets)
         send(dispatcher, reply)
         return events(reply, ctx.state)
-
-    async def _claim(self, sender_id: str, message_id: str) -> Claim:
-        assert self._ledger is not None
-        claim = self._ledger.claim(sender_id, message_id)
-        deadline = time.monotonic() + self._time_limit
-        while not claim.won and claim.response is None and time.monotonic() < deadline:
-            await asyncio.sleep(0.2)  # the first call is still running this turn
-            claim = self._ledger.claim(sender_id, message_id)
-        return claim
 
     def _apologise(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
