@@ -17,30 +17,11 @@
     busy: false,
   };
 
-  const $ = (id) => document.getElementById(id);
+  // The element builder, $ and ApiError are kit.js's (loaded first), as on the other pages.
+  const { $, el, ApiError } = window.FrontlineKit;
 
-  /** An element with properties (className, textContent, dataset...) and children. */
-  function el(tag, props, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(props || {})) {
-      if (key === "dataset") Object.assign(node.dataset, value);
-      else if (key === "attrs") for (const [a, v] of Object.entries(value)) node.setAttribute(a, v);
-      else node[key] = value;
-    }
-    for (const child of children) {
-      if (child === null || child === undefined || child === "") continue;
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return node;
-  }
-
-  class ApiError extends Error {
-    constructor(status, message) {
-      super(message);
-      this.status = status;
-    }
-  }
-
+  /** A JSON request to the inbox's API; changes carry the X-Frontline-Inbox header, which
+      a forged cross-site form cannot send. */
   async function api(method, path, body) {
     const headers = { Accept: "application/json" };
     const options = { method, headers, credentials: "same-origin", cache: "no-store" };
@@ -50,12 +31,7 @@
       options.body = JSON.stringify(body);
     }
     const response = await fetch(path, options);
-    let data = {};
-    try {
-      data = await response.json();
-    } catch (_) {
-      data = {};
-    }
+    const data = await response.json().catch(() => ({}));
     if (!response.ok) throw new ApiError(response.status, data.error || response.statusText);
     return data;
   }
